@@ -1,0 +1,49 @@
+# soastore_add_gtest(NAME SOURCES files... [RANKS 1 2 3 4] [LABELS ...])
+#
+# Builds a GoogleTest program with our MPI-aware main (tests/cpp/support/mpi_test_main.cpp).
+# Without RANKS it runs as a plain process (MPI as a singleton); with RANKS it runs once under
+# mpiexec per rank count, as NAME.npN. A failed assertion on any rank aborts the whole MPI job,
+# so a failure never leaves the other ranks waiting in a collective; the timeout is a last resort.
+find_package(GTest REQUIRED)
+
+set(SOASTORE_TEST_ENVIRONMENT
+  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  OMPI_MCA_pml=ob1 OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
+  OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_io=romio321
+  SOASTORE_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared
+  "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp:print_suppressions=0"
+  "ASAN_OPTIONS=detect_odr_violation=0")
+set(SOASTORE_TEST_TIMEOUT 300 CACHE STRING "Seconds before a test is killed")
+
+if(NOT TARGET soastore_test_support)
+  add_library(soastore_test_support STATIC
+    ${PROJECT_SOURCE_DIR}/tests/cpp/support/mpi_test_main.cpp
+    ${PROJECT_SOURCE_DIR}/tests/cpp/support/test_paths.cpp)
+  soastore_set_warnings(soastore_test_support)
+  target_include_directories(soastore_test_support PUBLIC ${PROJECT_SOURCE_DIR}/tests/cpp ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(soastore_test_support PUBLIC soastore::soastore GTest::gtest GTest::gmock)
+  target_compile_definitions(soastore_test_support PRIVATE SOASTORE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+endif()
+
+function(soastore_add_gtest name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;RANKS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  soastore_set_warnings(${name})
+  target_link_libraries(${name} PRIVATE soastore_test_support)
+  # Tests see the library's internal headers: they test the layers, not only the public API.
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  if(ARG_RANKS)
+    foreach(ranks IN LISTS ARG_RANKS)
+      add_test(NAME ${name}.np${ranks}
+               COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ranks} ${MPIEXEC_PREFLAGS}
+                       $<TARGET_FILE:${name}> ${MPIEXEC_POSTFLAGS})
+      set_tests_properties(${name}.np${ranks} PROPERTIES
+        ENVIRONMENT "${SOASTORE_TEST_ENVIRONMENT}" TIMEOUT ${SOASTORE_TEST_TIMEOUT}
+        LABELS "mpi;${ARG_LABELS}")
+    endforeach()
+  else()
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES
+      ENVIRONMENT "${SOASTORE_TEST_ENVIRONMENT}" TIMEOUT ${SOASTORE_TEST_TIMEOUT} LABELS "serial;${ARG_LABELS}")
+  endif()
+endfunction()

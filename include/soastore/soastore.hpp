@@ -1,0 +1,10 @@
+#pragma once
+// Umbrella header: everything a soastore user needs.
+
+#include "soastore/array.hpp"
+#include "soastore/dtype.hpp"
+#include "soastore/errors.hpp"
+#include "soastore/genericio_store.hpp"
+#include "soastore/numpy_store.hpp"
+#include "soastore/partition.hpp"
+#include "soastore/soa.hpp"

@@ -1,0 +1,177 @@
+#include "io/file.hpp"
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <vector>
+
+#include "io/system_calls.hpp"
+#include "soastore/errors.hpp"
+
+namespace soastore::io {
+namespace {
+
+// Linux transfers at most this much per read/write call, whatever is asked.
+constexpr std::size_t kMaxTransfer = 0x7ffff000;
+
+std::string errno_text(int error_number) { return std::strerror(error_number); }
+
+// Copies the caller's iovecs (to be advanced after partial transfers), at most IOV_MAX and
+// kMaxTransfer bytes' worth per system call are handed over by `next_batch`.
+class IovecCursor {
+ public:
+  explicit IovecCursor(std::span<const iovec> buffers) : iov_(buffers.begin(), buffers.end()) { skip_empty(); }
+  [[nodiscard]] bool done() const noexcept { return first_ == iov_.size(); }
+  // Number of iovecs for the next call, bounded by IOV_MAX.
+  [[nodiscard]] int batch() const noexcept {
+    return static_cast<int>(std::min<std::size_t>(iov_.size() - first_, IOV_MAX));
+  }
+  [[nodiscard]] const iovec* data() const noexcept { return iov_.data() + first_; }
+  void advance(std::size_t bytes) {
+    while (bytes > 0) {
+      iovec& head = iov_[first_];
+      const std::size_t step = std::min(bytes, head.iov_len);
+      head.iov_base = static_cast<char*>(head.iov_base) + step;
+      head.iov_len -= step;
+      bytes -= step;
+      skip_empty();
+    }
+  }
+
+ private:
+  void skip_empty() {
+    while (first_ < iov_.size() && iov_[first_].iov_len == 0) ++first_;
+  }
+  std::vector<iovec> iov_;
+  std::size_t first_ = 0;
+};
+
+}  // namespace
+
+File File::open_with(const std::filesystem::path& path, int flags, const char* operation) {
+  for (;;) {
+    const int fd = system_calls().open(path.c_str(), flags | O_CLOEXEC, 0644);
+    if (fd >= 0) return File(fd, path.string());
+    if (errno == EINTR) continue;
+    const int e = errno;
+    throw IoError(std::string("cannot ") + operation + " '" + path.string() + "': " + errno_text(e), e, path.string());
+  }
+}
+
+File File::open_read(const std::filesystem::path& path) { return open_with(path, O_RDONLY, "open for reading"); }
+File File::create(const std::filesystem::path& path) {
+  return open_with(path, O_WRONLY | O_CREAT | O_TRUNC, "create");
+}
+File File::open_write(const std::filesystem::path& path) { return open_with(path, O_WRONLY, "open for writing"); }
+
+File::File(File&& other) noexcept : fd_(other.fd_), path_(std::move(other.path_)) { other.fd_ = -1; }
+
+File& File::operator=(File&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) system_calls().close(fd_);
+    fd_ = other.fd_;
+    path_ = std::move(other.path_);
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+File::~File() {
+  if (fd_ >= 0) system_calls().close(fd_);
+}
+
+void File::fail(const char* operation, int error_number) const {
+  throw IoError(std::string(operation) + " '" + path_ + "' failed: " + errno_text(error_number), error_number, path_);
+}
+
+void File::write_at(std::span<const std::byte> data, std::uint64_t offset) {
+  const iovec single{const_cast<std::byte*>(data.data()), data.size()};
+  write_vectored_at({&single, 1}, offset);
+}
+
+void File::write_vectored_at(std::span<const iovec> buffers, std::uint64_t offset) {
+  IovecCursor cursor(buffers);
+  while (!cursor.done()) {
+    const ssize_t n = cursor.batch() == 1
+                          ? system_calls().pwrite(fd_, cursor.data()->iov_base,
+                                                  std::min(cursor.data()->iov_len, kMaxTransfer),
+                                                  static_cast<off_t>(offset))
+                          : system_calls().pwritev(fd_, cursor.data(), cursor.batch(), static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("writing", errno);
+    }
+    // A write that makes no progress would loop forever; POSIX only allows it for a full disk.
+    if (n == 0) fail("writing", ENOSPC);
+    cursor.advance(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+}
+
+std::size_t File::read_at(std::span<std::byte> data, std::uint64_t offset) {
+  const iovec single{data.data(), data.size()};
+  return read_vectored_at({&single, 1}, offset);
+}
+
+std::size_t File::read_vectored_at(std::span<const iovec> buffers, std::uint64_t offset) {
+  IovecCursor cursor(buffers);
+  std::size_t total = 0;
+  while (!cursor.done()) {
+    const ssize_t n = cursor.batch() == 1
+                          ? system_calls().pread(fd_, cursor.data()->iov_base,
+                                                 std::min(cursor.data()->iov_len, kMaxTransfer),
+                                                 static_cast<off_t>(offset))
+                          : system_calls().preadv(fd_, cursor.data(), cursor.batch(), static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("reading", errno);
+    }
+    if (n == 0) break;  // end of file: the caller decides whether that is truncation
+    cursor.advance(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+    total += static_cast<std::size_t>(n);
+  }
+  return total;
+}
+
+std::uint64_t File::size() const {
+  struct stat status {};
+  if (system_calls().fstat(fd_, &status) != 0) fail("inspecting", errno);
+  return static_cast<std::uint64_t>(status.st_size);
+}
+
+void File::truncate(std::uint64_t length) {
+  while (system_calls().ftruncate(fd_, static_cast<off_t>(length)) != 0) {
+    if (errno != EINTR) fail("resizing", errno);
+  }
+}
+
+void File::sync() {
+  while (system_calls().fsync(fd_) != 0) {
+    if (errno != EINTR) fail("syncing", errno);
+  }
+}
+
+void File::close() {
+  if (fd_ < 0) return;
+  const int fd = fd_;
+  fd_ = -1;
+  // Linux closes the descriptor even when close fails (EINTR included), so never retry.
+  if (system_calls().close(fd) != 0 && errno != EINTR) fail("closing", errno);
+}
+
+void rename_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+  if (system_calls().rename(from.c_str(), to.c_str()) != 0) {
+    const int e = errno;
+    throw IoError("cannot rename '" + from.string() + "' to '" + to.string() + "': " + errno_text(e), e, to.string());
+  }
+}
+
+bool remove_file(const std::filesystem::path& path) {
+  if (system_calls().unlink(path.c_str()) == 0) return true;
+  const int e = errno;
+  if (e == ENOENT) return false;
+  throw IoError("cannot remove '" + path.string() + "': " + errno_text(e), e, path.string());
+}
+
+}  // namespace soastore::io

@@ -1,0 +1,81 @@
+#include "mpi/collective.hpp"
+
+#include <climits>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mpi/mpi_error.hpp"
+#include "soastore/errors.hpp"
+
+namespace soastore::mpi {
+namespace {
+
+// An error flattened for a broadcast: class, errno, rank, then path and message.
+struct WireError {
+  ErrorKind kind = ErrorKind::Generic;
+  int error_number = 0;
+  int rank = -1;
+  std::string path;
+  std::string message;
+};
+
+WireError describe(const std::exception_ptr& error) {
+  WireError wire;
+  try {
+    std::rethrow_exception(error);
+  } catch (const IoError& e) {
+    wire = {e.kind(), e.error_number(), -1, e.path(), e.what()};
+  } catch (const CorruptFile& e) {
+    wire = {e.kind(), 0, e.rank(), e.path(), e.what()};
+  } catch (const Error& e) {
+    wire = {e.kind(), 0, -1, {}, e.what()};
+  } catch (const std::bad_alloc&) {
+    wire = {ErrorKind::Generic, 0, -1, {}, "out of memory"};
+  } catch (const std::exception& e) {
+    wire = {ErrorKind::Generic, 0, -1, {}, e.what()};
+  }
+  return wire;
+}
+
+void broadcast_string(std::string& text, int root, MPI_Comm comm) {
+  std::uint64_t length = text.size();
+  check(MPI_Bcast(&length, 1, MPI_UINT64_T, root, comm), "MPI_Bcast");
+  text.resize(length);
+  check(MPI_Bcast(text.data(), static_cast<int>(length), MPI_CHAR, root, comm), "MPI_Bcast");
+}
+
+}  // namespace
+
+void agree_on_error(MPI_Comm comm, const std::exception_ptr& local_error) {
+  int rank = 0;
+  check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
+  int first_failing = local_error ? rank : INT_MAX;
+  check(MPI_Allreduce(MPI_IN_PLACE, &first_failing, 1, MPI_INT, MPI_MIN, comm), "MPI_Allreduce");
+  if (first_failing == INT_MAX) return;
+
+  WireError wire;
+  if (rank == first_failing) {
+    wire = describe(local_error);
+    // The failing rank rethrows its own exception untouched; the others rebuild it from the wire.
+  }
+  int header[3] = {static_cast<int>(wire.kind), wire.error_number, wire.rank};
+  check(MPI_Bcast(header, 3, MPI_INT, first_failing, comm), "MPI_Bcast");
+  broadcast_string(wire.path, first_failing, comm);
+  broadcast_string(wire.message, first_failing, comm);
+  if (rank == first_failing) std::rethrow_exception(local_error);
+  throw_error(static_cast<ErrorKind>(header[0]), wire.message + " [failed on rank " + std::to_string(first_failing) + "]",
+              header[1], wire.path, header[2]);
+}
+
+void run_collectively(MPI_Comm comm, const std::function<void()>& local_part) {
+  std::exception_ptr local_error;
+  try {
+    local_part();
+  } catch (...) {
+    local_error = std::current_exception();
+  }
+  agree_on_error(comm, local_error);
+}
+
+}  // namespace soastore::mpi

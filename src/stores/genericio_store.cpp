@@ -1,0 +1,29 @@
+#include "soastore/genericio_store.hpp"
+
+#include "genericio/soa_rules.hpp"
+#include "soastore/errors.hpp"
+#include "stores/memory_storage.hpp"
+#include "stores/store_engine.hpp"
+
+namespace soastore {
+namespace {
+
+std::unique_ptr<stores::Storage> make_storage(const Partition& partition,
+                                              const std::optional<std::filesystem::path>& path) {
+  if (path) throw Error("GenericIOStore: file storage is not available yet");
+  return std::make_unique<stores::MemoryStorage>(genericio::check_writable, partition.comm());
+}
+
+std::string describe(const std::optional<std::filesystem::path>& path) {
+  return path ? "GenericIOStore at '" + path->string() + "'" : "GenericIOStore (in memory)";
+}
+
+}  // namespace
+
+GenericIOStore::GenericIOStore(const Partition& partition, double box_size,
+                               std::optional<std::filesystem::path> temporary_path)
+    : StoreBase(std::make_unique<detail::StoreEngine>(describe(temporary_path), partition, temporary_path,
+                                                      make_storage(partition, temporary_path))),
+      box_size_(box_size) {}
+
+}  // namespace soastore

@@ -1,0 +1,26 @@
+#include "soastore/numpy_store.hpp"
+
+#include "soastore/errors.hpp"
+#include "stores/memory_storage.hpp"
+#include "stores/store_engine.hpp"
+
+namespace soastore {
+namespace {
+
+std::unique_ptr<stores::Storage> make_storage(const std::optional<std::filesystem::path>& path) {
+  if (path) throw Error("NumpyStore: file storage is not available yet");
+  // Any arrays are fine and nothing is collective: each rank keeps its own values.
+  return std::make_unique<stores::MemoryStorage>([](const SoA&) {}, MPI_COMM_NULL);
+}
+
+std::string describe(const std::optional<std::filesystem::path>& path) {
+  return path ? "NumpyStore at '" + path->string() + "'" : "NumpyStore (in memory)";
+}
+
+}  // namespace
+
+NumpyStore::NumpyStore(const Partition& partition, std::optional<std::filesystem::path> temporary_path)
+    : StoreBase(std::make_unique<detail::StoreEngine>(describe(temporary_path), partition, temporary_path,
+                                                      make_storage(temporary_path))) {}
+
+}  // namespace soastore

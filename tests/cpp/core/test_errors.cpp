@@ -1,0 +1,35 @@
+#include <gtest/gtest.h>
+
+#include <cerrno>
+
+#include "soastore/errors.hpp"
+
+using namespace soastore;
+
+TEST(Errors, AllDeriveFromErrorAndRuntimeError) {
+  EXPECT_THROW(throw KeyNotFound("k"), Error);
+  EXPECT_THROW(throw InvalidKey("k"), std::runtime_error);
+  EXPECT_THROW(throw LayoutMismatch("k"), Error);
+}
+
+TEST(Errors, ThrowErrorRebuildsEachKindWithItsFields) {
+  EXPECT_THROW(throw_error(ErrorKind::KeyNotFound, "m"), KeyNotFound);
+  EXPECT_THROW(throw_error(ErrorKind::InvalidKey, "m"), InvalidKey);
+  EXPECT_THROW(throw_error(ErrorKind::InvalidData, "m"), InvalidData);
+  EXPECT_THROW(throw_error(ErrorKind::LayoutMismatch, "m"), LayoutMismatch);
+  EXPECT_THROW(throw_error(ErrorKind::Generic, "m"), Error);
+  try {
+    throw_error(ErrorKind::IoError, "disk full", ENOSPC, "/tmp/f");
+  } catch (const IoError& e) {
+    EXPECT_EQ(e.error_number(), ENOSPC);
+    EXPECT_EQ(e.path(), "/tmp/f");
+    EXPECT_EQ(e.kind(), ErrorKind::IoError);
+  }
+  try {
+    throw_error(ErrorKind::CorruptFile, "bad crc", 0, "/tmp/g", 3);
+  } catch (const CorruptFile& e) {
+    EXPECT_EQ(e.rank(), 3);
+    EXPECT_EQ(e.path(), "/tmp/g");
+    EXPECT_STREQ(e.what(), "bad crc");
+  }
+}

@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <cerrno>
+
+#include "mpi/collective.hpp"
+#include "soastore/errors.hpp"
+
+using soastore::mpi::run_collectively;
+
+namespace {
+int world_rank() {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
+int world_size() {
+  int size = 0;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  return size;
+}
+}  // namespace
+
+TEST(Collective, SuccessEverywhereThrowsNowhere) {
+  int ran = 0;
+  run_collectively(MPI_COMM_WORLD, [&] { ran = 1; });
+  EXPECT_EQ(ran, 1);
+}
+
+TEST(Collective, OneFailingRankMakesEveryRankThrowTheSameClass) {
+  const int failing = world_size() - 1;
+  try {
+    run_collectively(MPI_COMM_WORLD, [&] {
+      if (world_rank() == failing) throw soastore::IoError("disk full on the last rank", ENOSPC, "/x/y");
+    });
+    FAIL() << "expected IoError on every rank";
+  } catch (const soastore::IoError& e) {
+    EXPECT_EQ(e.error_number(), ENOSPC);
+    EXPECT_EQ(e.path(), "/x/y");
+    EXPECT_NE(std::string(e.what()).find("disk full"), std::string::npos);
+  }
+}
+
+TEST(Collective, TheLowestFailingRankWins) {
+  try {
+    run_collectively(MPI_COMM_WORLD, [&] {
+      if (world_rank() == 0) throw soastore::InvalidData("rank 0 is wrong");
+      throw soastore::CorruptFile("others are corrupt", "f", world_rank());
+    });
+    FAIL() << "expected InvalidData";
+  } catch (const soastore::InvalidData& e) {
+    EXPECT_NE(std::string(e.what()).find("rank 0 is wrong"), std::string::npos);
+  }
+}
+
+TEST(Collective, ForeignExceptionsBecomeErrorsElsewhere) {
+  const int failing = world_size() / 2;
+  try {
+    run_collectively(MPI_COMM_WORLD, [&] {
+      if (world_rank() == failing) throw std::runtime_error("not ours");
+    });
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("not ours"), std::string::npos);
+  }
+}

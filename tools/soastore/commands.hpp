@@ -1,0 +1,11 @@
+#pragma once
+// Each subcommand of the soastore program registers itself on the CLI11 app; main.cpp lists them.
+
+#include <CLI/CLI.hpp>
+
+namespace soastore::cli {
+
+// Registers `soastore demo`: the merger-tree pipeline pattern, verified end to end.
+void add_demo_command(CLI::App& app);
+
+}  // namespace soastore::cli
