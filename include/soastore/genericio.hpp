@@ -1,0 +1,84 @@
+#pragma once
+// HACC GenericIO files, read and written by our own code (namespace soastore::genericio).
+// Files are byte-compatible with the reference implementation: its tools and pygio read what we
+// write, and we read what HACC writes (both byte orders, block headers, BLOSC blocks, split files).
+// The format is described in docs/genericio.md.
+
+#include <mpi.h>
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "soastore/soa.hpp"
+
+namespace soastore::genericio {
+
+// The variable flag bits a file stores (besides float and signed, which follow from the dtype).
+enum VariableFlag : std::uint64_t {
+  PhysCoordX = 4,
+  PhysCoordY = 8,
+  PhysCoordZ = 16,
+  MaybePhysGhost = 32,
+};
+
+struct WriteOptions {
+  std::array<double, 3> phys_origin{0.0, 0.0, 0.0};
+  std::array<double, 3> phys_scale{0.0, 0.0, 0.0};
+  // Extra flag bits (VariableFlag values or-ed) per variable name; others get none.
+  std::map<std::string, std::uint64_t> variable_flags;
+};
+
+// Collective over `comm`: every rank contributes its own rows of the same variables (same names,
+// order and dtypes; row counts may differ, 0 included). Dims and coordinates come from `comm`
+// when it is Cartesian, else (nranks,1,1) and (rank,0,0), as the reference does. Either every
+// rank returns or every rank throws the same error class.
+void write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, const WriteOptions& options = {});
+
+enum class Mismatch {
+  Disallowed,    // the file's rank count (and dims, both Cartesian) must equal the reader's
+  Redistribute,  // whole file ranks go to reader ranks in contiguous ranges, as the reference does
+};
+
+// Collective over `comm`: this rank's rows of `variables` (all when not given, in file order).
+// Reads only the bytes of the asked variables and checks every CRC it reads.
+SoA read(MPI_Comm comm, const std::filesystem::path& path,
+         const std::optional<std::vector<std::string>>& variables = std::nullopt,
+         Mismatch mismatch = Mismatch::Disallowed);
+
+struct VariableInfo {
+  std::string name;
+  DType dtype;                 // of one element (signedness included: uint16 stays uint16)
+  std::size_t components = 1;  // Size / ElementSize: 3 for float[3], read back with shape (n, 3)
+  std::uint64_t flags = 0;     // all stored flag bits (float 1, signed 2, VariableFlag bits)
+};
+
+struct RankInfo {
+  std::array<std::uint64_t, 3> coords{};
+  std::uint64_t rows = 0;
+  std::uint64_t global_rank = 0;
+  std::filesystem::path file;  // the (sub-)file holding this rank's data
+};
+
+struct FileInfo {
+  std::filesystem::path path;
+  bool big_endian = false;
+  std::uint64_t total_rows = 0;
+  std::array<std::uint64_t, 3> dims{};
+  std::array<double, 3> phys_origin{};
+  std::array<double, 3> phys_scale{};
+  std::vector<VariableInfo> variables;
+  std::vector<RankInfo> ranks;  // in global rank order (across sub-files for split files)
+  bool block_headers = false;
+  std::size_t compressed_blocks = 0;
+  std::vector<std::filesystem::path> subfiles;  // "name#N" files of a split file; empty otherwise
+};
+
+// Header facts without reading data (serial; no MPI). CorruptFile when the header is not sound.
+FileInfo inspect(const std::filesystem::path& path);
+
+}  // namespace soastore::genericio
