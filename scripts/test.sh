@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up, build and run every test: the normal build, then the whole C++ suite again under
+# AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+bash scripts/build.sh build
+(cd build && ctest --output-on-failure -j 2)
+
+bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DSOASTORE_SANITIZE=ON -DSOASTORE_BUILD_PYTHON=OFF
+(cd build-asan && ctest --output-on-failure -j 2)
