@@ -144,10 +144,11 @@ int run_demo(const DemoOptions& options) {
   for (int step = 0; step < options.steps; ++step) {
     const std::string key = "step_" + std::to_string(step);
     SoA catalog = make_catalog(rank, step, options.rows);
+    SoA index = make_index(options.rows);
     MPI_Barrier(comm);
     const auto start = std::chrono::steady_clock::now();
     catalogs.set(key, catalog);
-    indexes.set(key, make_index(options.rows));
+    indexes.set(key, index);
     set_times[static_cast<std::size_t>(step)] = max_over_ranks(seconds_since(start), comm);
   }  // each step's catalog is dropped here: only the stores hold the data now
 
