@@ -7,5 +7,7 @@ namespace soastore::cli {
 
 // Registers `soastore demo`: the merger-tree pipeline pattern, verified end to end.
 void add_demo_command(CLI::App& app);
+// Registers `soastore bench`: the stores against raw write()/read() and memcpy, one table.
+void add_bench_command(CLI::App& app);
 
 }  // namespace soastore::cli

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   CLI::App app{"soastore: a temporary store for Structure-of-Arrays data in MPI codes"};
   app.require_subcommand(1);
   soastore::cli::add_demo_command(app);
+  soastore::cli::add_bench_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

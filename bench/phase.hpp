@@ -1,0 +1,29 @@
+#pragma once
+// One timed, collective phase of a benchmark: all ranks start together after a barrier, the
+// phase lasts until the slowest rank is done (that is what an MPI job waits for), and its memory
+// is the largest peak any rank reached above what it held before.
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+
+namespace soastore::bench {
+
+struct PhaseSample {
+  double seconds = 0;             // slowest rank
+  std::int64_t extra_memory = 0;  // max over ranks of peak RSS - RSS before - bytes the phase returned
+  long files_created = 0;         // files in the scratch directory after minus before (all ranks)
+};
+
+struct PhaseContext {
+  MPI_Comm comm;
+  std::filesystem::path dir;  // counted before and after the phase
+};
+
+// Runs `body` on every rank; `body` returns the bytes it hands back to the caller (the result
+// of a get), which are data, not overhead, and so not counted as extra memory.
+PhaseSample measure_phase(const PhaseContext& context, const std::function<std::int64_t()>& body);
+
+}  // namespace soastore::bench

@@ -1,0 +1,76 @@
+#include "bench/results.hpp"
+
+#include <algorithm>
+
+namespace soastore::bench {
+namespace {
+
+const std::vector<PhaseSample> kNone;
+
+}  // namespace
+
+void Results::add(const std::string& contender, const std::string& op, const PhaseSample& sample) {
+  samples_[{contender, op}].push_back(sample);
+}
+
+void Results::fail(const std::string& contender, const std::string& message) {
+  failures_.emplace(contender, message);
+}
+
+const std::vector<PhaseSample>& Results::samples(const std::string& contender, const std::string& op) const {
+  const auto found = samples_.find({contender, op});
+  return found == samples_.end() ? kNone : found->second;
+}
+
+std::optional<double> Results::speedup(const std::string& contender, const std::string& op,
+                                       const std::string& baseline, const std::string& baseline_op) const {
+  if (failed(contender) || failed(baseline)) return std::nullopt;
+  const auto& mine = samples(contender, op);
+  const auto& theirs = samples(baseline, baseline_op);
+  std::vector<double> ratios;
+  for (std::size_t rep = 0; rep < std::min(mine.size(), theirs.size()); ++rep) {
+    if (mine[rep].seconds > 0) ratios.push_back(theirs[rep].seconds / mine[rep].seconds);
+  }
+  if (ratios.empty()) return std::nullopt;
+  return summarize(ratios).median;
+}
+
+std::optional<double> Results::time_ratio(const std::string& contender, const std::string& op,
+                                          const std::string& reference_op) const {
+  const std::optional<double> inverse = speedup(contender, reference_op, contender, op);
+  if (!inverse || *inverse <= 0) return std::nullopt;
+  return 1 / *inverse;
+}
+
+Row Results::row(const std::string& workload, const std::string& contender, const std::string& op, Figure figure,
+                 double bytes_per_rank, int nranks) const {
+  Row row;
+  row.workload = workload;
+  row.contender = contender;
+  row.op = op;
+  row.figure = figure;
+  row.bytes_per_rank = bytes_per_rank;
+  row.nranks = nranks;
+  if (const auto failure = failures_.find(contender); failure != failures_.end()) {
+    row.failure = failure->second;
+    return row;
+  }
+  const auto& all = samples(contender, op);
+  std::vector<double> seconds, files;
+  double extra = 0;
+  for (const PhaseSample& sample : all) {
+    seconds.push_back(sample.seconds);
+    files.push_back(static_cast<double>(sample.files_created));
+    extra = std::max(extra, static_cast<double>(sample.extra_memory) / (1024.0 * 1024.0));
+  }
+  row.seconds = summarize(seconds);
+  if (!all.empty()) {
+    row.extra_mib = extra;
+    row.files = static_cast<long>(summarize(files).median);
+  }
+  return row;
+}
+
+std::string verdict(bool met) { return met ? "met" : "MISSED"; }
+
+}  // namespace soastore::bench

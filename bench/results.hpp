@@ -1,0 +1,44 @@
+#pragma once
+// The samples of one workload, per contender and operation and repetition, and the rows they
+// make. Ratios pair repetitions: contender and baseline ran back to back in the same
+// repetition, so a ratio of the pair cancels most of the machine's drift.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bench/phase.hpp"
+#include "bench/table.hpp"
+
+namespace soastore::bench {
+
+class Results {
+ public:
+  void add(const std::string& contender, const std::string& op, const PhaseSample& sample);
+  // Records that `contender` threw: its rows show `message` instead of figures.
+  void fail(const std::string& contender, const std::string& message);
+  [[nodiscard]] bool failed(const std::string& contender) const { return failures_.count(contender) != 0; }
+
+  [[nodiscard]] const std::vector<PhaseSample>& samples(const std::string& contender, const std::string& op) const;
+  // Median over repetitions of baseline seconds / contender seconds (for equal bytes: the
+  // contender's throughput as a multiple of the baseline's); nothing if either is missing.
+  [[nodiscard]] std::optional<double> speedup(const std::string& contender, const std::string& op,
+                                              const std::string& baseline, const std::string& baseline_op) const;
+  // Median over repetitions of (contender, op) seconds / (contender, reference_op) seconds.
+  [[nodiscard]] std::optional<double> time_ratio(const std::string& contender, const std::string& op,
+                                                 const std::string& reference_op) const;
+  // The row of (contender, op) with its time summary, memory and files filled in.
+  [[nodiscard]] Row row(const std::string& workload, const std::string& contender, const std::string& op,
+                        Figure figure, double bytes_per_rank, int nranks) const;
+
+ private:
+  std::map<std::pair<std::string, std::string>, std::vector<PhaseSample>> samples_;
+  std::map<std::string, std::string> failures_;
+};
+
+// "met" or "MISSED" after a target's description and measured value, e.g. "set >=0.90 raw: met".
+[[nodiscard]] std::string verdict(bool met);
+
+}  // namespace soastore::bench

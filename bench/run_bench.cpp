@@ -1,0 +1,65 @@
+#include "bench/run_bench.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+#include "bench/memory_probe.hpp"
+#include "bench/scratch_dir.hpp"
+#include "bench/workloads.hpp"
+#include "soastore/partition.hpp"
+
+namespace soastore::bench {
+namespace {
+
+bool wants(const ResolvedOptions& options, const char* workload) {
+  return std::find(options.workloads.begin(), options.workloads.end(), workload) != options.workloads.end();
+}
+
+void print_header(const Partition& partition, const ResolvedOptions& options, const std::filesystem::path& dir) {
+  char host[256] = "?";
+  gethostname(host, sizeof host - 1);
+  char when[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  std::printf("soastore bench: %d ranks on %s (%ld cores), %s\n", partition.nranks(), host,
+              sysconf(_SC_NPROCESSORS_ONLN), when);
+  std::printf("files in %s (%s); %d repetitions, contenders in rotated order each repetition\n",
+              dir.string().c_str(), file_system_type(dir).c_str(), options.reps);
+  std::printf("raw baseline: the same bytes write() into one file per rank, %s, close() (page cache); "
+              "read() into fresh arrays\n",
+              options.fsync ? "fsync()" : "no fsync");
+  std::printf("per rank: GB/s (1e9 B/s) of the slowest rank, median [min-max] over repetitions; aggregate: all ranks' "
+              "bytes / median time\n");
+  std::printf("x raw, x memcpy: throughput / baseline's for the same op, median of per-repetition ratios; "
+              "extra MiB: peak RSS above data held and returned%s\n\n",
+              reset_peak_memory() ? "" : " (VmHWM could not be reset: lifetime peak)");
+}
+
+}  // namespace
+
+int run_bench(const BenchOptions& options) {
+  const ResolvedOptions resolved = resolve(options);
+  Partition partition;
+  ScratchDir scratch(resolved.dir, partition.comm());
+  const WorkloadContext context{partition, resolved, scratch.path()};
+
+  std::vector<Row> rows;
+  const auto append = [&](std::vector<Row> more) { rows.insert(rows.end(), more.begin(), more.end()); };
+  if (wants(resolved, "catalog")) {
+    for (const std::size_t size : resolved.sizes) append(run_catalog_workload(context, size));
+  }
+  if (wants(resolved, "merger-tree")) append(run_merger_tree_workload(context));
+  if (wants(resolved, "latency")) append(run_latency_workload(context));
+
+  if (partition.rank() == 0) {
+    print_header(partition, resolved, scratch.path());
+    print_table(stdout, rows);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+}  // namespace soastore::bench

@@ -1,0 +1,28 @@
+#pragma once
+// The three workloads of `soastore bench`; each returns its rows of the table.
+
+#include <cstddef>
+#include <filesystem>
+#include <vector>
+
+#include "bench/options.hpp"
+#include "bench/table.hpp"
+#include "soastore/partition.hpp"
+
+namespace soastore::bench {
+
+struct WorkloadContext {
+  const Partition& partition;
+  const ResolvedOptions& options;
+  std::filesystem::path dir;  // the scratch directory all files go into
+};
+
+// (1) One catalog of `bytes_per_rank`: set, get, get_field of one column, pop; both stores
+// against raw write()/read() and memcpy.
+[[nodiscard]] std::vector<Row> run_catalog_workload(const WorkloadContext& context, std::size_t bytes_per_rank);
+// (2) The merger-tree pattern: every step set, every (step, field) read alone, every step removed.
+[[nodiscard]] std::vector<Row> run_merger_tree_workload(const WorkloadContext& context);
+// (3) Memory mode: the latency of set and get for a small and a large SoA.
+[[nodiscard]] std::vector<Row> run_latency_workload(const WorkloadContext& context);
+
+}  // namespace soastore::bench

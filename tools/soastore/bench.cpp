@@ -1,0 +1,41 @@
+// `soastore bench`: the command-line face of bench/ (workloads, baselines, the table).
+#include <map>
+#include <memory>
+
+#include "bench/run_bench.hpp"
+#include "commands.hpp"
+
+namespace soastore::cli {
+
+void add_bench_command(CLI::App& app) {
+  auto options = std::make_shared<bench::BenchOptions>();
+  CLI::App* command = app.add_subcommand(
+      "bench", "Measure the stores against raw write()/read() and memcpy, print one table (under mpirun)");
+  const std::map<std::string, bench::StoreChoice> stores{
+      {"genericio", bench::StoreChoice::GenericIO}, {"numpy", bench::StoreChoice::Numpy}, {"both", bench::StoreChoice::Both}};
+  command->add_option("--store", options->store, "Stores to measure: genericio, numpy or both")
+      ->transform(CLI::CheckedTransformer(stores, CLI::ignore_case))
+      ->capture_default_str();
+  command->add_option("--sizes", options->sizes, "Catalog bytes per rank, e.g. 100M 1G (default 100M 1G; --quick 4M)")
+      ->delimiter(',');
+  command->add_option("--steps", options->steps, "Merger tree: steps (default 50; --quick 3)");
+  command->add_option("--fields", options->fields, "Merger tree: fields per step (default 20; --quick 4)");
+  command->add_option("--rows", options->rows, "Merger tree: rows per rank and field (default 100000; --quick 10000)");
+  command->add_option("--reps", options->reps, "Repetitions of every measurement (default 5; --quick 2)");
+  command->add_option("--latency-calls", options->latency_calls,
+                      "Memory mode: timed calls per repetition (default 1000; --quick 50)");
+  command->add_option("--dir", options->dir, "Scratch directory; a run-PID subdirectory is made and removed")
+      ->capture_default_str();
+  command->add_option("--workloads", options->workloads, "Any of catalog, merger-tree, latency")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"catalog", "merger-tree", "latency"}))
+      ->capture_default_str();
+  command->add_flag("--fsync", options->fsync, "The raw baseline calls fsync() before close()");
+  command->add_flag("--quick", options->quick, "Small sizes and few repetitions: checks that it runs (CI)");
+  command->callback([options] {
+    const int status = bench::run_bench(*options);
+    if (status != 0) throw CLI::RuntimeError(status);
+  });
+}
+
+}  // namespace soastore::cli
