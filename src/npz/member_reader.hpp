@@ -1,0 +1,15 @@
+#pragma once
+// Loads one .npy member of a zip archive into an Array: reads its local header (to find where its
+// data start), its npy header, and its data with one read straight into a fresh Array (or maps
+// it), inflating deflated members directly into the Array. Checks the CRC-32 and every size.
+
+#include "io/file.hpp"
+#include "npz/zip_directory.hpp"
+#include "soastore/array.hpp"
+
+namespace soastore::npz {
+
+// `map`: map a stored, page-aligned, native, C-ordered member instead of reading it.
+Array read_member(io::File& file, const ZipMember& member, std::uint64_t members_end, bool map);
+
+}  // namespace soastore::npz
