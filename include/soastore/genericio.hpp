@@ -31,6 +31,8 @@ struct WriteOptions {
   std::array<double, 3> phys_scale{0.0, 0.0, 0.0};
   // Extra flag bits (VariableFlag values or-ed) per variable name; others get none.
   std::map<std::string, std::uint64_t> variable_flags;
+  // Block headers without compression (the reference's GENERICIO_FORCE_BLOCKS=1 layout).
+  bool block_headers = false;
 };
 
 // Collective over `comm`: every rank contributes its own rows of the same variables (same names,

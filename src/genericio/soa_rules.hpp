@@ -14,7 +14,15 @@ inline constexpr std::size_t kMaxNameLength = 256;
 // of 1 to 256 bytes.
 void check_writable(const SoA& soa);
 
+// What genericio::write takes: the same, except that an array may also be 2-D (rows, k), a
+// variable of k elements per row (HACC's float[3]), as the format allows.
+void check_writable_variables(const SoA& soa);
+
 // Whether GenericIO stores this element type (its flags can say float/signed and a size).
 [[nodiscard]] bool is_storable(DType dtype) noexcept;
+
+// Rows of an array as GenericIO counts them (the first extent) and elements per row.
+[[nodiscard]] std::size_t rows_of(const Array& array) noexcept;
+[[nodiscard]] std::size_t components_of(const Array& array) noexcept;
 
 }  // namespace soastore::genericio

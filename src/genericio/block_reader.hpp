@@ -1,0 +1,23 @@
+#pragma once
+// Reading data blocks: raw payloads go straight into the caller's memory (adjacent blocks and
+// their CRC trailers in one preadv), BLOSC blocks are decompressed into it; every CRC is checked
+// and elements are put into host byte order.
+
+#include <cstddef>
+#include <span>
+
+#include "genericio/dataset.hpp"
+
+namespace soastore::genericio {
+
+struct BlockRead {
+  std::size_t rank = 0;      // index of the rank header in the file
+  std::size_t variable = 0;  // index of the variable
+  std::span<std::byte> destination;  // exactly rows * Size bytes
+};
+
+// CorruptFile naming file, variable and file rank for a bad CRC, a cut-off file or a blosc frame
+// that does not decode to the expected bytes.
+void read_blocks(SourceFile& source, std::span<const BlockRead> reads);
+
+}  // namespace soastore::genericio

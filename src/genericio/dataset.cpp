@@ -1,0 +1,98 @@
+#include "genericio/dataset.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include "genericio/block_reader.hpp"
+#include "soastore/errors.hpp"
+
+namespace soastore::genericio {
+namespace {
+
+constexpr std::string_view kPartitionVariable = "$partition";
+
+[[noreturn]] void corrupt(const std::string& path, const std::string& what) {
+  throw CorruptFile("GenericIO file '" + path + "' is corrupt: " + what, path);
+}
+
+// A rank map is a 1-rank file with an int32 column "$partition" (the reference's own test:
+// it tries to read that column from a 1-rank file).
+bool is_rank_map(const Header& header) {
+  if (header.ranks.size() != 1) return false;
+  const std::size_t v = header.find(kPartitionVariable);
+  return v != static_cast<std::size_t>(-1) && header.variables[v].size == 4 && header.variables[v].element_size == 4 &&
+         element_dtype(header.variables[v]) == DType::Int32;
+}
+
+std::vector<std::int32_t> read_partitions(SourceFile& map) {
+  const std::size_t v = map.header.find(kPartitionVariable);
+  std::vector<std::int32_t> partitions(map.header.ranks[0].rows);
+  const BlockRead read{0, v, std::as_writable_bytes(std::span(partitions))};
+  read_blocks(map, {&read, 1});
+  return partitions;
+}
+
+bool same_variables(const Header& a, const Header& b) {
+  return std::equal(a.variables.begin(), a.variables.end(), b.variables.begin(), b.variables.end(),
+                    [](const Variable& x, const Variable& y) {
+                      return x.name == y.name && x.flags == y.flags && x.size == y.size &&
+                             x.element_size == y.element_size;
+                    });
+}
+
+}  // namespace
+
+SourceFile open_source(const std::filesystem::path& path) {
+  SourceFile source{path.string(), io::File::open_read(path), 0, {}};
+  source.size = source.file.size();
+  std::vector<std::byte> bytes(std::min<std::uint64_t>(kProbeSize, source.size));
+  if (source.file.read_at(bytes, 0) != bytes.size()) corrupt(source.path, "the file shrank while its header was read");
+  // The length comes from the probe and is checked against the file size before allocating.
+  bytes.resize(stored_header_length(bytes, source.size, source.path));
+  if (source.file.read_at(bytes, 0) != bytes.size()) corrupt(source.path, "the file shrank while its header was read");
+  source.header = decode_header(bytes, source.size, source.path);
+  return source;
+}
+
+Dataset Dataset::open(const std::filesystem::path& path) {
+  Dataset dataset;
+  dataset.path_ = path;
+  SourceFile first = open_source(path);
+  if (!is_rank_map(first.header)) {
+    dataset.files_.push_back(std::move(first));
+    for (std::size_t r = 0; r < dataset.files_[0].header.ranks.size(); ++r) dataset.ranks_.push_back({0, r});
+    return dataset;
+  }
+
+  dataset.split_ = true;
+  const std::vector<std::int32_t> partitions = read_partitions(first);
+  if (partitions.empty()) corrupt(path.string(), "the rank map lists no ranks");
+  dataset.map_.emplace(std::move(first));
+  std::map<std::int32_t, std::size_t> file_of_partition;
+  for (std::size_t world_rank = 0; world_rank < partitions.size(); ++world_rank) {
+    const std::int32_t partition = partitions[world_rank];
+    if (partition < 0) {
+      corrupt(path.string(), "the rank map gives world rank " + std::to_string(world_rank) + " partition " +
+                                 std::to_string(partition));
+    }
+    auto [it, added] = file_of_partition.try_emplace(partition, dataset.files_.size());
+    if (added) {
+      dataset.files_.push_back(open_source(path.string() + "#" + std::to_string(partition)));
+      if (!same_variables(dataset.files_.front().header, dataset.files_.back().header)) {
+        corrupt(dataset.files_.back().path, "its variables differ from those of '" + dataset.files_.front().path + "'");
+      }
+    }
+    const Header& sub = dataset.files_[it->second].header;
+    const auto found = std::find_if(sub.ranks.begin(), sub.ranks.end(),
+                                    [&](const RankHeader& rank) { return rank.global_rank == world_rank; });
+    if (found == sub.ranks.end()) {
+      corrupt(dataset.files_[it->second].path,
+              "the rank map puts world rank " + std::to_string(world_rank) + " here, but no rank header has it");
+    }
+    dataset.ranks_.push_back({it->second, static_cast<std::size_t>(found - sub.ranks.begin())});
+  }
+  return dataset;
+}
+
+}  // namespace soastore::genericio

@@ -1,0 +1,59 @@
+#pragma once
+// An opened GenericIO "file": one file, or for a split file the rank map plus its sub-files
+// ("name#N"). Opening reads and checks every header (and the rank map's partition column), so
+// afterwards every rank's blocks are known to lie inside their files.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "genericio/header.hpp"
+#include "io/file.hpp"
+
+namespace soastore::genericio {
+
+struct SourceFile {
+  std::string path;
+  io::File file;
+  std::uint64_t size = 0;
+  Header header;
+};
+
+// Opens `path` and reads its header with bounded reads; CorruptFile or IoError naming the path.
+SourceFile open_source(const std::filesystem::path& path);
+
+class Dataset {
+ public:
+  // Which file holds a (world) rank's data, and at which rank header.
+  struct RankRef {
+    std::size_t file = 0;
+    std::size_t index = 0;
+  };
+
+  static Dataset open(const std::filesystem::path& path);
+
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+  // Variables, dims, origin and scale (the same in every sub-file).
+  [[nodiscard]] const Header& layout() const noexcept { return files_.front().header; }
+  [[nodiscard]] std::vector<SourceFile>& files() noexcept { return files_; }
+  [[nodiscard]] const std::vector<SourceFile>& files() const noexcept { return files_; }
+  // File ranks in order (world rank order for split files).
+  [[nodiscard]] const std::vector<RankRef>& ranks() const noexcept { return ranks_; }
+  [[nodiscard]] const RankHeader& rank_header(std::size_t rank) const {
+    return files_[ranks_[rank].file].header.ranks[ranks_[rank].index];
+  }
+  [[nodiscard]] bool split() const noexcept { return split_; }
+  // The rank map file (only for split files; its data were read and checked on open).
+  [[nodiscard]] const SourceFile* rank_map() const noexcept { return map_ ? &*map_ : nullptr; }
+
+ private:
+  std::filesystem::path path_;
+  std::vector<SourceFile> files_;
+  std::optional<SourceFile> map_;  // the rank map file of a split file
+  std::vector<RankRef> ranks_;
+  bool split_ = false;
+};
+
+}  // namespace soastore::genericio
