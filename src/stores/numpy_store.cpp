@@ -2,13 +2,15 @@
 
 #include "soastore/errors.hpp"
 #include "stores/memory_storage.hpp"
+#include "stores/npz_file_storage.hpp"
 #include "stores/store_engine.hpp"
 
 namespace soastore {
 namespace {
 
-std::unique_ptr<stores::Storage> make_storage(const std::optional<std::filesystem::path>& path) {
-  if (path) throw Error("NumpyStore: file storage is not available yet");
+std::unique_ptr<stores::Storage> make_storage(const std::optional<std::filesystem::path>& path, int rank) {
+  // Each rank keeps its own file per key: nothing to agree on with the other ranks.
+  if (path) return std::make_unique<stores::NpzFileStorage>(*path, rank);
   // Any arrays are fine and nothing is collective: each rank keeps its own values.
   return std::make_unique<stores::MemoryStorage>([](const SoA&) {}, MPI_COMM_NULL);
 }
@@ -21,6 +23,6 @@ std::string describe(const std::optional<std::filesystem::path>& path) {
 
 NumpyStore::NumpyStore(const Partition& partition, std::optional<std::filesystem::path> temporary_path)
     : StoreBase(std::make_unique<detail::StoreEngine>(describe(temporary_path), partition, temporary_path,
-                                                      make_storage(temporary_path))) {}
+                                                      make_storage(temporary_path, partition.rank()))) {}
 
 }  // namespace soastore

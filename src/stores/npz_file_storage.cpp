@@ -1,0 +1,41 @@
+#include "stores/npz_file_storage.hpp"
+
+#include "io/file.hpp"
+#include "soastore/npz.hpp"
+
+namespace soastore::stores {
+
+NpzFileStorage::NpzFileStorage(std::filesystem::path prefix, int rank) : prefix_(std::move(prefix)), rank_(rank) {}
+
+std::filesystem::path NpzFileStorage::file_of(const std::string& key) const {
+  return prefix_.string() + "_" + key + ".tmp.rank-" + std::to_string(rank_) + ".npz";
+}
+
+void NpzFileStorage::write(const std::string& key, const SoA& soa) {
+  const std::filesystem::path file = file_of(key);
+  const std::filesystem::path partial = file.string() + ".partial";
+  try {
+    npz::save(partial, soa);
+    io::rename_file(partial, file);
+  } catch (...) {
+    try {
+      io::remove_file(partial);
+    } catch (const IoError&) {
+      // The write's error is the one to report; a partial file that cannot be removed is secondary.
+    }
+    throw;
+  }
+}
+
+SoA NpzFileStorage::read(const std::string& key, const std::vector<std::string>* fields) {
+  const std::filesystem::path file = file_of(key);
+  try {
+    return fields == nullptr ? npz::load(file) : npz::load(file, *fields);
+  } catch (const KeyNotFound& e) {
+    throw KeyNotFound(std::string(e.what()) + " (key '" + key + "')");
+  }
+}
+
+void NpzFileStorage::erase(const std::string& key) { io::remove_file(file_of(key)); }
+
+}  // namespace soastore::stores

@@ -1,0 +1,29 @@
+#pragma once
+// NumpyStore's values on disk: key K of rank R is the npz archive "{prefix}_{K}.tmp.rank-{R}.npz"
+// (the reference's name). Each rank writes and reads only its own file: nothing is collective.
+
+#include <filesystem>
+
+#include "stores/storage.hpp"
+
+namespace soastore::stores {
+
+class NpzFileStorage final : public Storage {
+ public:
+  NpzFileStorage(std::filesystem::path prefix, int rank);
+
+  // Writes "{file}.partial" and renames it into place, so a failed write keeps the previous value
+  // and leaves no stray file.
+  void write(const std::string& key, const SoA& soa) override;
+  // Reads only the asked members' bytes.
+  SoA read(const std::string& key, const std::vector<std::string>* fields) override;
+  void erase(const std::string& key) override;
+
+  [[nodiscard]] std::filesystem::path file_of(const std::string& key) const;
+
+ private:
+  std::filesystem::path prefix_;
+  int rank_;
+};
+
+}  // namespace soastore::stores
