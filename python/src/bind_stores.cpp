@@ -1,0 +1,104 @@
+// soastore._soastore.NativeGenericIOStore / NativeNumpyStore: the C++ stores behind the mapping
+// classes of soastore/_stores.py.
+//
+// Every operation releases the GIL while the store works (copies, file I/O, collective MPI), so
+// other Python threads run meanwhile. A mutex per store keeps two Python threads from using one
+// store at the same time; it is taken only after the GIL is released, so a thread waiting for it
+// never blocks the GIL that a running operation may need (to drop a Python-owned buffer).
+
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <mutex>
+
+#include "bindings.hpp"
+#include "conversion.hpp"
+#include "soastore/genericio_store.hpp"
+#include "soastore/numpy_store.hpp"
+
+namespace soastore::python {
+namespace {
+
+template <class Store>
+class LockedStore {
+ public:
+  template <class... Args>
+  explicit LockedStore(Args&&... args) : store_(std::forward<Args>(args)...) {}
+
+  // Runs `operation(store)` without the GIL, holding the store's mutex.
+  template <class Operation>
+  auto run(Operation&& operation) {
+    py::gil_scoped_release release;
+    const std::lock_guard lock(mutex_);
+    return operation(store_);
+  }
+
+  // For what never changes after construction (box size, temporary path).
+  [[nodiscard]] const Store& unlocked() const noexcept { return store_; }
+
+ private:
+  std::mutex mutex_;
+  Store store_;
+};
+
+using Fields = std::vector<std::string>;
+
+template <class Store>
+void bind_store_methods(py::class_<LockedStore<Store>>& store_class) {
+  using Locked = LockedStore<Store>;
+  store_class
+      .def("set",
+           [](Locked& self, const std::string& key, py::handle data) {
+             const SoA soa = soa_from_python(data);  // needs the GIL; run() releases it after
+             self.run([&](Store& store) { store.set(key, soa); });
+           },
+           py::arg("key"), py::arg("data"))
+      .def("get",
+           [](Locked& self, const std::string& key) {
+             return soa_to_python(self.run([&](Store& store) { return store.get(key); }));
+           },
+           py::arg("key"))
+      .def("get_field",
+           [](Locked& self, const std::string& key, const Fields& fields) {
+             return soa_to_python(self.run([&](Store& store) { return store.get_field(key, fields); }));
+           },
+           py::arg("key"), py::arg("fields"))
+      .def("pop",
+           [](Locked& self, const std::string& key) {
+             return soa_to_python(self.run([&](Store& store) { return store.pop(key); }));
+           },
+           py::arg("key"))
+      .def("remove", [](Locked& self, const std::string& key) { self.run([&](Store& store) { store.remove(key); }); },
+           py::arg("key"))
+      .def("contains", [](Locked& self, const std::string& key) { return self.run([&](Store& store) { return store.contains(key); }); },
+           py::arg("key"))
+      .def("keys", [](Locked& self) { return self.run([](Store& store) { return store.keys(); }); })
+      .def("size", [](Locked& self) { return self.run([](Store& store) { return store.size(); }); })
+      .def_property_readonly("temporary_path", [](const Locked& self) { return self.unlocked().temporary_path(); });
+}
+
+}  // namespace
+
+void bind_stores(py::module_& module) {
+  using TemporaryPath = std::optional<std::filesystem::path>;
+
+  py::class_<LockedStore<GenericIOStore>> genericio(module, "NativeGenericIOStore");
+  genericio
+      .def(py::init([](const Partition& partition, double box_size, TemporaryPath path) {
+             py::gil_scoped_release release;  // collective when the store agrees on its directory
+             return std::make_unique<LockedStore<GenericIOStore>>(partition, box_size, std::move(path));
+           }),
+           py::arg("partition"), py::arg("box_size"), py::arg("temporary_path") = py::none())
+      .def_property_readonly("box_size", [](const LockedStore<GenericIOStore>& self) { return self.unlocked().box_size(); });
+  bind_store_methods(genericio);
+
+  py::class_<LockedStore<NumpyStore>> numpy(module, "NativeNumpyStore");
+  numpy.def(py::init([](const Partition& partition, TemporaryPath path) {
+              py::gil_scoped_release release;
+              return std::make_unique<LockedStore<NumpyStore>>(partition, std::move(path));
+            }),
+            py::arg("partition"), py::arg("temporary_path") = py::none());
+  bind_store_methods(numpy);
+}
+
+}  // namespace soastore::python
