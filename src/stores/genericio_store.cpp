@@ -2,15 +2,16 @@
 
 #include "genericio/soa_rules.hpp"
 #include "soastore/errors.hpp"
+#include "stores/genericio_file_storage.hpp"
 #include "stores/memory_storage.hpp"
 #include "stores/store_engine.hpp"
 
 namespace soastore {
 namespace {
 
-std::unique_ptr<stores::Storage> make_storage(const Partition& partition,
+std::unique_ptr<stores::Storage> make_storage(const Partition& partition, double box_size,
                                               const std::optional<std::filesystem::path>& path) {
-  if (path) throw Error("GenericIOStore: file storage is not available yet");
+  if (path) return std::make_unique<stores::GenericIOFileStorage>(partition, box_size, *path);
   return std::make_unique<stores::MemoryStorage>(genericio::check_writable, partition.comm());
 }
 
@@ -23,7 +24,7 @@ std::string describe(const std::optional<std::filesystem::path>& path) {
 GenericIOStore::GenericIOStore(const Partition& partition, double box_size,
                                std::optional<std::filesystem::path> temporary_path)
     : StoreBase(std::make_unique<detail::StoreEngine>(describe(temporary_path), partition, temporary_path,
-                                                      make_storage(partition, temporary_path))),
+                                                      make_storage(partition, box_size, temporary_path))),
       box_size_(box_size) {}
 
 }  // namespace soastore

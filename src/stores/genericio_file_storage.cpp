@@ -1,0 +1,63 @@
+#include "stores/genericio_file_storage.hpp"
+
+#include "genericio/soa_rules.hpp"
+#include "io/file.hpp"
+#include "mpi/collective.hpp"
+#include "soastore/genericio.hpp"
+
+namespace soastore::stores {
+namespace {
+
+// Best-effort cleanup of a temporary file while an error is already on its way to the caller.
+void discard(const std::filesystem::path& path) noexcept {
+  try {
+    io::remove_file(path);
+  } catch (const Error&) {  // the original error matters more than a failed cleanup
+  }
+}
+
+}  // namespace
+
+GenericIOFileStorage::GenericIOFileStorage(Partition partition, double box_size, std::filesystem::path prefix)
+    : partition_(std::move(partition)), box_size_(box_size), prefix_(std::move(prefix)) {}
+
+std::filesystem::path GenericIOFileStorage::file_of(const std::string& key) const {
+  return prefix_.string() + "_" + key + ".tmp.gio";
+}
+
+void GenericIOFileStorage::write(const std::string& key, const SoA& soa) {
+  const MPI_Comm comm = partition_.comm();
+  const bool root = partition_.rank() == 0;
+  mpi::run_collectively(comm, [&] { genericio::check_writable(soa); });
+  const std::filesystem::path final_path = file_of(key);
+  const std::filesystem::path partial = final_path.string() + ".partial";
+  genericio::WriteOptions options;
+  options.phys_scale = {box_size_, box_size_, box_size_};
+  try {
+    genericio::write(comm, partial, soa, options);
+    // Every rank has written its blocks (write agrees on the outcome): the file is complete.
+    mpi::run_collectively(comm, [&] {
+      if (root) io::rename_file(partial, final_path);
+    });
+  } catch (...) {
+    // Every rank is past its writes here (the failure was agreed collectively).
+    if (root) discard(partial);
+    throw;
+  }
+}
+
+SoA GenericIOFileStorage::read(const std::string& key, const std::vector<std::string>* fields) {
+  std::optional<std::vector<std::string>> variables;
+  if (fields != nullptr) variables = *fields;
+  return genericio::read(partition_.comm(), file_of(key), variables, genericio::Mismatch::Disallowed);
+}
+
+void GenericIOFileStorage::erase(const std::string& key) {
+  // run_collectively starts with every rank arriving, so no rank is still reading the file.
+  mpi::run_collectively(partition_.comm(), [] {});
+  mpi::run_collectively(partition_.comm(), [&] {
+    if (partition_.rank() == 0) io::remove_file(file_of(key));
+  });
+}
+
+}  // namespace soastore::stores

@@ -1,0 +1,33 @@
+#pragma once
+// GenericIOStore's values on disk: one GenericIO file per key, "{prefix}_{key}.tmp.gio" as the
+// reference names them, written and read collectively over the partition's communicator.
+
+#include <filesystem>
+
+#include "soastore/partition.hpp"
+#include "stores/storage.hpp"
+
+namespace soastore::stores {
+
+class GenericIOFileStorage final : public Storage {
+ public:
+  // Files get physical origin (0,0,0) and scale box_size in every dimension.
+  GenericIOFileStorage(Partition partition, double box_size, std::filesystem::path prefix);
+
+  // Validates on every rank first, writes "{file}.partial" and renames it into place only when
+  // every rank succeeded: a failed set leaves the previous value (and no stray file) behind.
+  void write(const std::string& key, const SoA& soa) override;
+  // Reads with the same rank count (and grid) as written; only the bytes of `fields` when given.
+  SoA read(const std::string& key, const std::vector<std::string>* fields) override;
+  // Deletes the file once every rank is done with it.
+  void erase(const std::string& key) override;
+
+  [[nodiscard]] std::filesystem::path file_of(const std::string& key) const;
+
+ private:
+  Partition partition_;  // keeps the Cartesian communicator alive
+  double box_size_;
+  std::filesystem::path prefix_;
+};
+
+}  // namespace soastore::stores
