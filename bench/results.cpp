@@ -37,9 +37,8 @@ std::optional<double> Results::speedup(const std::string& contender, const std::
 
 std::optional<double> Results::time_ratio(const std::string& contender, const std::string& op,
                                           const std::string& reference_op) const {
-  const std::optional<double> inverse = speedup(contender, reference_op, contender, op);
-  if (!inverse || *inverse <= 0) return std::nullopt;
-  return 1 / *inverse;
+  // speedup() divides the second's seconds by the first's.
+  return speedup(contender, reference_op, contender, op);
 }
 
 Row Results::row(const std::string& workload, const std::string& contender, const std::string& op, Figure figure,

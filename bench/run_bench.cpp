@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <ctime>
 
@@ -24,8 +25,11 @@ void print_header(const Partition& partition, const ResolvedOptions& options, co
   char when[32];
   const std::time_t now = std::time(nullptr);
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  std::printf("soastore bench: %d ranks on %s (%ld cores), %s\n", partition.nranks(), host,
-              sysconf(_SC_NPROCESSORS_ONLN), when);
+  // The load average tells how much of the machine other processes used during the run.
+  double load[3] = {0, 0, 0};
+  (void)getloadavg(load, 3);
+  std::printf("soastore bench: %d ranks on %s (%ld cores, load average %.1f %.1f %.1f), %s\n", partition.nranks(),
+              host, sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load[2], when);
   std::printf("files in %s (%s); %d repetitions, contenders in rotated order each repetition\n",
               dir.string().c_str(), file_system_type(dir).c_str(), options.reps);
   std::printf("raw baseline: the same bytes write() into one file per rank, %s, close() (page cache); "
