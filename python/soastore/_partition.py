@@ -1,5 +1,7 @@
 """soastore.Partition: the MPI layout of a job, with mpipartition.Partition's interface."""
 
+import operator
+
 from mpi4py import MPI
 
 from . import _soastore
@@ -36,9 +38,7 @@ class Partition:
     """
 
     def __init__(self, dimensions=3, *, comm=None):
-        if isinstance(dimensions, bool) or not isinstance(dimensions, int):
-            raise TypeError(f"dimensions must be an int, got {type(dimensions).__name__}")
-        self._native = _soastore.NativePartition(comm, dimensions)
+        self._native = _soastore.NativePartition(comm, operator.index(dimensions))
         self._comm = _PartitionComm(self._native)
 
     @property

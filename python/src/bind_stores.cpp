@@ -85,7 +85,6 @@ void bind_stores(py::module_& module) {
   py::class_<LockedStore<GenericIOStore>> genericio(module, "NativeGenericIOStore");
   genericio
       .def(py::init([](const Partition& partition, double box_size, TemporaryPath path) {
-             py::gil_scoped_release release;  // collective when the store agrees on its directory
              return std::make_unique<LockedStore<GenericIOStore>>(partition, box_size, std::move(path));
            }),
            py::arg("partition"), py::arg("box_size"), py::arg("temporary_path") = py::none())
@@ -94,7 +93,6 @@ void bind_stores(py::module_& module) {
 
   py::class_<LockedStore<NumpyStore>> numpy(module, "NativeNumpyStore");
   numpy.def(py::init([](const Partition& partition, TemporaryPath path) {
-              py::gil_scoped_release release;
               return std::make_unique<LockedStore<NumpyStore>>(partition, std::move(path));
             }),
             py::arg("partition"), py::arg("temporary_path") = py::none());
