@@ -406,7 +406,7 @@ def print_table(rows):
         return "  ".join(cell.rjust(w) if i in numeric else cell.ljust(w)
                          for i, (cell, w) in enumerate(zip(cells, widths)))
 
-    print(line(heading))
+    print(line(heading).rstrip())
     print("-" * (sum(widths) + 2 * (len(widths) - 1)))
     for row in rows:
         print((line(row) if len(row) == len(heading) else line(row[:3]) + "  " + row[3]).rstrip())
