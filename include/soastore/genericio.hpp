@@ -83,4 +83,15 @@ struct FileInfo {
 // Header facts without reading data (serial; no MPI). CorruptFile when the header is not sound.
 FileInfo inspect(const std::filesystem::path& path);
 
+struct VerifyReport {
+  std::vector<std::string> checked;   // files whose headers were read (rank map and sub-files)
+  std::vector<std::string> problems;  // one message per bad header or block; empty when sound
+  std::size_t blocks = 0;             // data blocks checked
+};
+
+// Checks every header CRC and every block CRC (and the CRC of every decompressed block) of every
+// (sub-)file, serially, one block in memory at a time. Never throws for a bad file: what is
+// wrong goes into `problems` (a file that cannot be opened at all is one problem).
+VerifyReport verify(const std::filesystem::path& path);
+
 }  // namespace soastore::genericio

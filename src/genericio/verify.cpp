@@ -1,9 +1,9 @@
-#include "genericio/verify.hpp"
-
+// genericio::verify: every CRC of a file set, block by block, collecting problems.
 #include "genericio/block_reader.hpp"
 #include "genericio/dataset.hpp"
 #include "soastore/array.hpp"
 #include "soastore/errors.hpp"
+#include "soastore/genericio.hpp"
 
 namespace soastore::genericio {
 namespace {

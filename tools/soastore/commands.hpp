@@ -10,4 +10,9 @@ void add_demo_command(CLI::App& app);
 // Registers `soastore bench`: the stores against raw write()/read() and memcpy, one table.
 void add_bench_command(CLI::App& app);
 
+// Registers `soastore inspect`: the header facts of a GenericIO file.
+void add_inspect_command(CLI::App& app);
+// Registers `soastore verify`: every CRC of a GenericIO file.
+void add_verify_command(CLI::App& app);
+
 }  // namespace soastore::cli

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   soastore::cli::add_demo_command(app);
   soastore::cli::add_bench_command(app);
+  soastore::cli::add_inspect_command(app);
+  soastore::cli::add_verify_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -11,7 +11,6 @@
 #include "genericio/dataset.hpp"
 #include "genericio/file_bytes.hpp"
 #include "genericio/vector_catalog.hpp"
-#include "genericio/verify.hpp"
 #include "soastore/errors.hpp"
 #include "soastore/genericio.hpp"
 #include "support/test_paths.hpp"
