@@ -8,6 +8,10 @@
                                      written by the C++ test); zipfile.testzip() is clean, unzip -t
                                      passes, every member is byte-identical to numpy's own .npy of
                                      the array and its data start on a 4096-byte boundary.
+  numpy_oracle.py check-large NPZ    the >4 GiB archive of test_npz_large: zipfile sees the ZIP64
+                                     sizes and offsets, numpy.load reads the member past 4 GiB and
+                                     unzip -t checks every CRC (zipfile.testzip() would too, at a
+                                     third of the speed: the other tests run it).
 Exit status 0 when everything holds; the first difference is printed otherwise.
 """
 import io
@@ -133,9 +137,26 @@ def check(npz, expected_directory):
         fail(f"unzip -t failed ({unzip.returncode}): {unzip.stdout}{unzip.stderr}")
 
 
+def check_large(npz):
+    with zipfile.ZipFile(npz) as archive:
+        big, small = archive.infolist()
+        if big.file_size <= 2**32 or small.header_offset <= 2**32:
+            fail(f"sizes {big.file_size}, offset {small.header_offset}: not past 4 GiB")
+        if archive.read(small) != npy_bytes(np.arange(1000, dtype=np.int64)):
+            fail("small member differs from numpy's own .npy")
+    with np.load(npz) as loaded:
+        if not np.array_equal(loaded["small"], np.arange(1000, dtype=np.int64)):
+            fail("small member differs")
+    unzip = subprocess.run(["unzip", "-tq", npz], capture_output=True, text=True)
+    if unzip.returncode != 0:
+        fail(f"unzip -t failed ({unzip.returncode}): {unzip.stdout}{unzip.stderr}")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "write":
         write(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "check-large":
+        check_large(sys.argv[2])
     elif len(sys.argv) == 4 and sys.argv[1] == "check":
         check(sys.argv[2], sys.argv[3])
     else:
