@@ -33,6 +33,9 @@ struct WriteOptions {
   std::map<std::string, std::uint64_t> variable_flags;
   // Block headers without compression (the reference's GENERICIO_FORCE_BLOCKS=1 layout).
   bool block_headers = false;
+  // BLOSC-compress every block that blosc can make smaller (the others stay raw), as the
+  // reference does with compression on; implies block headers. Costs a compressed copy per block.
+  bool compress = false;
 };
 
 // Collective over `comm`: every rank contributes its own rows of the same variables (same names,

@@ -222,14 +222,20 @@ std::vector<std::byte> encode_header(const Header& header) {
 
 std::uint64_t assign_layout(Header& header, bool block_headers) {
   header.block_headers = block_headers;
-  header.blocks.clear();
-  std::uint64_t offset =
-      canonical_header_size(header.variables.size(), header.ranks.size(), block_headers) + kTrailerSize;
-  for (RankHeader& rank : header.ranks) {
-    rank.start = offset;
-    for (const Variable& variable : header.variables) {
-      header.blocks.push_back({offset, rank.rows * variable.size, false});
-      offset += rank.rows * variable.size + kTrailerSize;
+  const std::size_t nvars = header.variables.size();
+  if (header.blocks.size() != header.ranks.size() * nvars) {
+    header.blocks.clear();
+    for (const RankHeader& rank : header.ranks) {
+      for (const Variable& variable : header.variables) header.blocks.push_back({0, rank.rows * variable.size, false});
+    }
+  }
+  std::uint64_t offset = canonical_header_size(nvars, header.ranks.size(), block_headers) + kTrailerSize;
+  for (std::size_t r = 0; r < header.ranks.size(); ++r) {
+    header.ranks[r].start = offset;
+    for (std::size_t v = 0; v < nvars; ++v) {
+      BlockExtent& block = header.blocks[r * nvars + v];
+      block.offset = offset;
+      offset += block.size + kTrailerSize;
     }
   }
   return offset;

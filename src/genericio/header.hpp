@@ -77,7 +77,8 @@ struct Header {
 
 // Places every block as current writers do (rank by rank, variable by variable, from just after
 // the header CRC; the same places with or without block headers) and sets each rank's Start.
-// Returns the file length.
+// Blocks are raw (rows * Size bytes) unless header.blocks already gives each block's payload
+// size and filter (compressed writes); only the offsets are filled in then. Returns the file length.
 std::uint64_t assign_layout(Header& header, bool block_headers);
 
 // The first bytes a reader fetches: enough for every global header field.

@@ -1,12 +1,15 @@
 // genericio::write: rank 0 lays out and writes the header, then every rank writes its own blocks
-// straight from the caller's arrays with one vectored write; errors are agreed on collectively.
+// straight from the caller's arrays (or their compressed copies) with one vectored write; errors
+// are agreed on collectively.
 #include <sys/uio.h>
 
 #include <bit>
+#include <optional>
 
 #include <string>
 #include <vector>
 
+#include "genericio/blosc_block.hpp"
 #include "genericio/crc_trailer.hpp"
 #include "genericio/header.hpp"
 #include "genericio/soa_rules.hpp"
@@ -19,6 +22,27 @@
 
 namespace soastore::genericio {
 namespace {
+
+// What this rank stores for one variable: the caller's bytes, or a compressed copy of them.
+struct Payload {
+  const Array* array = nullptr;
+  std::optional<std::vector<std::byte>> compressed;
+  [[nodiscard]] std::span<const std::byte> bytes() const {
+    return compressed ? std::span<const std::byte>(*compressed) : array->bytes();
+  }
+};
+
+std::vector<Payload> prepare_payloads(const SoA& soa, const std::vector<Variable>& variables, bool compress) {
+  std::vector<Payload> payloads;
+  std::size_t v = 0;
+  for (const auto& entry : soa) {
+    Payload payload{&entry.second, std::nullopt};
+    if (compress) payload.compressed = compress_block(entry.second.bytes(), variables[v].size);
+    payloads.push_back(std::move(payload));
+    ++v;
+  }
+  return payloads;
+}
 
 std::vector<Variable> describe_variables(const SoA& soa, const WriteOptions& options) {
   for (const auto& [name, flags] : options.variable_flags) {
@@ -53,15 +77,22 @@ void agree_on_variables(MPI_Comm comm, const std::vector<Variable>& variables) {
   }
 }
 
-// The header every rank computes alike from everyone's row counts and coordinates.
-Header build_header(MPI_Comm comm, const SoA& soa, const WriteOptions& options, std::vector<Variable> variables) {
+// The header every rank computes alike from everyone's row counts, coordinates and (for
+// compressed writes) block sizes, gathered in one MPI_Allgather.
+Header build_header(MPI_Comm comm, const SoA& soa, const WriteOptions& options, std::vector<Variable> variables,
+                    const std::vector<Payload>& payloads) {
+  constexpr std::uint64_t kCompressedBit = std::uint64_t{1} << 63;
   const mpi::RankGrid grid = mpi::rank_grid(comm);
   int size = 0;
   mpi::check(MPI_Comm_size(comm, &size), "MPI_Comm_size");
   const std::uint64_t rows = soa.empty() ? 0 : rows_of(soa.begin()->second);
-  const std::uint64_t mine[4] = {rows, grid.coords[0], grid.coords[1], grid.coords[2]};
-  std::vector<std::uint64_t> all(4 * static_cast<std::size_t>(size));
-  mpi::check(MPI_Allgather(mine, 4, MPI_UINT64_T, all.data(), 4, MPI_UINT64_T, comm), "MPI_Allgather");
+  std::vector<std::uint64_t> mine = {rows, grid.coords[0], grid.coords[1], grid.coords[2]};
+  for (const Payload& payload : payloads) mine.push_back(payload.bytes().size() | (payload.compressed ? kCompressedBit : 0));
+  const std::size_t stride = mine.size();
+  std::vector<std::uint64_t> all(stride * static_cast<std::size_t>(size));
+  mpi::check(MPI_Allgather(mine.data(), static_cast<int>(stride), MPI_UINT64_T, all.data(), static_cast<int>(stride),
+                           MPI_UINT64_T, comm),
+             "MPI_Allgather");
 
   Header header;
   header.big_endian = std::endian::native == std::endian::big;  // writers use their own order
@@ -70,8 +101,13 @@ Header build_header(MPI_Comm comm, const SoA& soa, const WriteOptions& options, 
   header.phys_scale = options.phys_scale;
   header.variables = std::move(variables);
   for (std::size_t r = 0; r < static_cast<std::size_t>(size); ++r) {
-    header.ranks.push_back({{all[4 * r + 1], all[4 * r + 2], all[4 * r + 3]}, all[4 * r], 0, r});
-    header.total_rows += all[4 * r];
+    const std::uint64_t* entry = all.data() + stride * r;
+    header.ranks.push_back({{entry[1], entry[2], entry[3]}, entry[0], 0, r});
+    header.total_rows += entry[0];
+    if (!options.compress) continue;
+    for (std::size_t v = 0; v < header.variables.size(); ++v) {
+      header.blocks.push_back({0, entry[4 + v] & ~kCompressedBit, (entry[4 + v] & kCompressedBit) != 0});
+    }
   }
   return header;
 }
@@ -84,14 +120,16 @@ void write_header(const std::filesystem::path& path, const Header& header, std::
   file.close();
 }
 
-// This rank's blocks, payload and trailer after trailer, in one vectored write from the arrays.
-void write_blocks(const std::filesystem::path& path, const Header& header, const SoA& soa, std::size_t rank) {
+// This rank's blocks, payload and trailer after trailer, in one vectored write.
+void write_blocks(const std::filesystem::path& path, const Header& header, const std::vector<Payload>& payloads,
+                  std::size_t rank) {
   std::vector<Trailer> trailers;
-  trailers.reserve(soa.size());
+  trailers.reserve(payloads.size());
   std::vector<iovec> buffers;
-  for (const auto& [name, array] : soa) {
-    trailers.push_back(trailer_of(array.bytes()));
-    buffers.push_back({const_cast<void*>(array.data()), array.nbytes()});
+  for (const Payload& payload : payloads) {
+    const std::span<const std::byte> bytes = payload.bytes();
+    trailers.push_back(trailer_of(bytes));
+    buffers.push_back({const_cast<std::byte*>(bytes.data()), bytes.size()});
     buffers.push_back({trailers.back().data(), kTrailerSize});
   }
   if (buffers.empty()) return;
@@ -106,18 +144,20 @@ void write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, con
   int rank = 0;
   mpi::check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
   std::vector<Variable> variables;
+  std::vector<Payload> payloads;
   mpi::run_collectively(comm, [&] {
     check_writable_variables(soa);
     variables = describe_variables(soa, options);
     (void)mpi::rank_grid(comm);  // a grid the format cannot record fails here, on every rank
+    payloads = prepare_payloads(soa, variables, options.compress);
   });
   agree_on_variables(comm, variables);
-  Header header = build_header(comm, soa, options, std::move(variables));
-  const std::uint64_t file_length = assign_layout(header, options.block_headers);
+  Header header = build_header(comm, soa, options, std::move(variables), payloads);
+  const std::uint64_t file_length = assign_layout(header, options.block_headers || options.compress);
   mpi::run_collectively(comm, [&] {
     if (rank == 0) write_header(path, header, file_length);
   });
-  mpi::run_collectively(comm, [&] { write_blocks(path, header, soa, static_cast<std::size_t>(rank)); });
+  mpi::run_collectively(comm, [&] { write_blocks(path, header, payloads, static_cast<std::size_t>(rank)); });
 }
 
 }  // namespace soastore::genericio
