@@ -13,6 +13,8 @@ namespace soastore::bench {
 
 struct PhaseSample {
   double seconds = 0;             // slowest rank
+  double cpu_seconds = 0;         // largest user+system CPU time of a rank: what the work costs when
+                                  // other processes take the cores (wall time then includes waiting)
   std::int64_t extra_memory = 0;  // max over ranks of peak RSS - RSS before - bytes the phase returned
   long files_created = 0;         // files in the scratch directory after minus before (all ranks)
 };

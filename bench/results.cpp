@@ -24,12 +24,23 @@ const std::vector<PhaseSample>& Results::samples(const std::string& contender, c
 
 std::optional<double> Results::speedup(const std::string& contender, const std::string& op,
                                        const std::string& baseline, const std::string& baseline_op) const {
+  return paired_ratio(contender, op, baseline, baseline_op, &PhaseSample::seconds);
+}
+
+std::optional<double> Results::cpu_speedup(const std::string& contender, const std::string& op,
+                                           const std::string& baseline, const std::string& baseline_op) const {
+  return paired_ratio(contender, op, baseline, baseline_op, &PhaseSample::cpu_seconds);
+}
+
+std::optional<double> Results::paired_ratio(const std::string& contender, const std::string& op,
+                                            const std::string& baseline, const std::string& baseline_op,
+                                            double PhaseSample::*figure) const {
   if (failed(contender) || failed(baseline)) return std::nullopt;
   const auto& mine = samples(contender, op);
   const auto& theirs = samples(baseline, baseline_op);
   std::vector<double> ratios;
   for (std::size_t rep = 0; rep < std::min(mine.size(), theirs.size()); ++rep) {
-    if (mine[rep].seconds > 0) ratios.push_back(theirs[rep].seconds / mine[rep].seconds);
+    if (mine[rep].*figure > 0) ratios.push_back(theirs[rep].*figure / mine[rep].*figure);
   }
   if (ratios.empty()) return std::nullopt;
   return summarize(ratios).median;

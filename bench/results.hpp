@@ -26,6 +26,9 @@ class Results {
   // contender's throughput as a multiple of the baseline's); nothing if either is missing.
   [[nodiscard]] std::optional<double> speedup(const std::string& contender, const std::string& op,
                                               const std::string& baseline, const std::string& baseline_op) const;
+  // The same for CPU time instead of wall time.
+  [[nodiscard]] std::optional<double> cpu_speedup(const std::string& contender, const std::string& op,
+                                                  const std::string& baseline, const std::string& baseline_op) const;
   // Median over repetitions of (contender, op) seconds / (contender, reference_op) seconds.
   [[nodiscard]] std::optional<double> time_ratio(const std::string& contender, const std::string& op,
                                                  const std::string& reference_op) const;
@@ -34,6 +37,10 @@ class Results {
                         Figure figure, double bytes_per_rank, int nranks) const;
 
  private:
+  [[nodiscard]] std::optional<double> paired_ratio(const std::string& contender, const std::string& op,
+                                                   const std::string& baseline, const std::string& baseline_op,
+                                                   double PhaseSample::*figure) const;
+
   std::map<std::pair<std::string, std::string>, std::vector<PhaseSample>> samples_;
   std::map<std::string, std::string> failures_;
 };

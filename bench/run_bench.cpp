@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 #include "bench/memory_probe.hpp"
 #include "bench/scratch_dir.hpp"
@@ -19,17 +20,25 @@ bool wants(const ResolvedOptions& options, const char* workload) {
   return std::find(options.workloads.begin(), options.workloads.end(), workload) != options.workloads.end();
 }
 
-void print_header(const Partition& partition, const ResolvedOptions& options, const std::filesystem::path& dir) {
+// The load average tells how much of the machine other processes used during the run.
+std::string load_average() {
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) < 0) return "?";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.1f %.1f %.1f", load[0], load[1], load[2]);
+  return text;
+}
+
+void print_header(const Partition& partition, const ResolvedOptions& options, const std::filesystem::path& dir,
+                  const std::string& load_at_start) {
   char host[256] = "?";
   gethostname(host, sizeof host - 1);
   char when[32];
   const std::time_t now = std::time(nullptr);
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  // The load average tells how much of the machine other processes used during the run.
-  double load[3] = {0, 0, 0};
-  (void)getloadavg(load, 3);
-  std::printf("soastore bench: %d ranks on %s (%ld cores, load average %.1f %.1f %.1f), %s\n", partition.nranks(),
-              host, sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load[2], when);
+  std::printf("soastore bench: %d ranks on %s (%ld cores; load average %s at start, %s at end), %s\n",
+              partition.nranks(), host, sysconf(_SC_NPROCESSORS_ONLN), load_at_start.c_str(), load_average().c_str(),
+              when);
   std::printf("files in %s (%s); %d repetitions, contenders in rotated order each repetition\n",
               dir.string().c_str(), file_system_type(dir).c_str(), options.reps);
   std::printf("raw baseline: the same bytes write() into one file per rank, %s, close() (page cache); "
@@ -37,8 +46,8 @@ void print_header(const Partition& partition, const ResolvedOptions& options, co
               options.fsync ? "fsync()" : "no fsync");
   std::printf("per rank: GB/s (1e9 B/s) of the slowest rank, median [min-max] over repetitions; aggregate: all ranks' "
               "bytes / median time\n");
-  std::printf("x raw, x memcpy: throughput / baseline's for the same op, median of per-repetition ratios; "
-              "extra MiB: peak RSS above data held and returned%s\n\n",
+  std::printf("x raw, x memcpy: throughput / baseline's for the same op, median of per-repetition ratios; x raw cpu: "
+              "the same for user+system CPU time\nextra MiB: peak RSS above data held and returned%s\n\n",
               reset_peak_memory() ? "" : " (VmHWM could not be reset: lifetime peak)");
 }
 
@@ -46,6 +55,7 @@ void print_header(const Partition& partition, const ResolvedOptions& options, co
 
 int run_bench(const BenchOptions& options) {
   const ResolvedOptions resolved = resolve(options);
+  const std::string load_at_start = load_average();
   Partition partition;
   ScratchDir scratch(resolved.dir, partition.comm());
   const WorkloadContext context{partition, resolved, scratch.path()};
@@ -59,7 +69,7 @@ int run_bench(const BenchOptions& options) {
   if (wants(resolved, "latency")) append(run_latency_workload(context));
 
   if (partition.rank() == 0) {
-    print_header(partition, resolved, scratch.path());
+    print_header(partition, resolved, scratch.path(), load_at_start);
     print_table(stdout, rows);
     std::fflush(stdout);
   }

@@ -6,7 +6,7 @@
 namespace soastore::bench {
 namespace {
 
-constexpr std::size_t kColumns = 10;
+constexpr std::size_t kColumns = 11;
 using Cells = std::array<std::string, kColumns>;
 
 std::string format(const char* pattern, double value) {
@@ -45,22 +45,23 @@ Cells cells(const Row& row) {
     c[4] = format("%.2f GB/s", row.bytes_per_rank * row.nranks / row.seconds.median / 1e9);
   }
   if (row.vs_raw) c[5] = format("%.2f", *row.vs_raw);
-  if (row.vs_memcpy) c[6] = format("%.2f", *row.vs_memcpy);
-  if (row.extra_mib) c[7] = format("%.1f", *row.extra_mib);
+  if (row.vs_raw_cpu) c[6] = format("%.2f", *row.vs_raw_cpu);
+  if (row.vs_memcpy) c[7] = format("%.2f", *row.vs_memcpy);
+  if (row.extra_mib) c[8] = format("%.1f", *row.extra_mib);
   if (row.files) {
     char text[32];
     std::snprintf(text, sizeof text, *row.files > 0 ? "+%ld" : "%ld", *row.files);
-    c[8] = text;
+    c[9] = text;
   }
-  c[9] = row.target;
+  c[10] = row.target;
   return c;
 }
 
 }  // namespace
 
 void print_table(std::FILE* out, const std::vector<Row>& rows) {
-  const Cells heading{"workload", "contender", "op", "per rank: median [min-max]", "aggregate", "x raw", "x memcpy",
-                      "extra MiB", "files", "target"};
+  const Cells heading{"workload", "contender", "op", "per rank: median [min-max]", "aggregate", "x raw", "x raw cpu",
+                      "x memcpy", "extra MiB", "files", "target"};
   std::vector<Cells> lines{heading};
   for (const Row& row : rows) lines.push_back(cells(row));
   // A failed row's message runs over the figure columns: it does not widen the per-rank column.
@@ -76,7 +77,7 @@ void print_table(std::FILE* out, const std::vector<Row>& rows) {
     for (std::size_t i = 0; i < kColumns; ++i) {
       std::string cell = line[i];
       // Numbers align right, words left.
-      const bool numeric = i >= 4 && i <= 8;
+      const bool numeric = i >= 4 && i <= 9;
       if (cell.size() < width[i]) cell = numeric ? std::string(width[i] - cell.size(), ' ') + cell
                                                  : cell + std::string(width[i] - cell.size(), ' ');
       text += cell;

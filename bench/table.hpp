@@ -22,6 +22,7 @@ struct Row {
   int nranks = 1;
   Summary seconds;                   // over repetitions (or calls), slowest rank
   std::optional<double> vs_raw;      // throughput / the raw baseline's, median of per-repetition ratios
+  std::optional<double> vs_raw_cpu;  // the same with CPU time: robust when other processes share the cores
   std::optional<double> vs_memcpy;   // throughput / memcpy's, likewise
   std::optional<double> extra_mib;   // largest peak memory beyond the data over repetitions
   std::optional<long> files;         // files created (negative: removed), all ranks together

@@ -101,6 +101,7 @@ std::vector<Row> run_catalog_workload(const WorkloadContext& context, std::size_
       const double bytes = op == "get_field" ? column_bytes : static_cast<double>(data.nbytes());
       Row row = results.row(workload, name, op, Figure::Throughput, bytes, context.partition.nranks());
       row.vs_raw = results.speedup(name, op, kRaw, op);
+      row.vs_raw_cpu = results.cpu_speedup(name, op, kRaw, op);
       if (row.figure == Figure::Throughput) row.vs_memcpy = results.speedup(name, op, kMemcpy, op);
       const bool store = name == kGenericIO || name == kNumpy;
       if (store && row.failure.empty()) row.target = speed_and_memory_target(results, name, op, row);

@@ -39,6 +39,7 @@ void run_pattern(Contender& contender, const SoA& step_data, int steps, const Ph
   results.add(name, "get_field all", read);
   results.add(name, "remove all", remove);
   results.add(name, "total", {set.seconds + read.seconds + remove.seconds,
+                              set.cpu_seconds + read.cpu_seconds + remove.cpu_seconds,
                               std::max({set.extra_memory, read.extra_memory, remove.extra_memory}),
                               set.files_created + read.files_created + remove.files_created});
 }
@@ -78,6 +79,7 @@ std::vector<Row> run_merger_tree_workload(const WorkloadContext& context) {
       const Figure figure = op.bytes > 0 ? Figure::Throughput : Figure::Milliseconds;
       Row row = results.row(label, name, op.name, figure, op.bytes, context.partition.nranks());
       row.vs_raw = results.speedup(name, op.name, kRaw, op.name);
+      row.vs_raw_cpu = results.cpu_speedup(name, op.name, kRaw, op.name);
       if (row.figure == Figure::Throughput) row.vs_memcpy = results.speedup(name, op.name, kMemcpy, op.name);
       const bool store = name == kGenericIO || name == kNumpy;
       if (store && row.failure.empty() && std::string(op.name) == "total" && row.vs_raw) {
