@@ -1,5 +1,6 @@
 #include "conversion.hpp"
 
+#include <bit>
 #include <memory>
 #include <vector>
 
@@ -26,9 +27,22 @@ std::shared_ptr<const void> keep_alive(py::object object) {
   return std::shared_ptr<const void>(raw, PythonReference{raw});
 }
 
+bool is_native_byte_order(const py::dtype& dtype) {
+  // numpy writes '=' for native, '|' for single bytes, '<'/'>' only for the foreign order.
+  constexpr char kForeign = std::endian::native == std::endian::little ? '>' : '<';
+  return dtype.byteorder() != kForeign;
+}
+
 bool needs_native_copy(const py::array& array) {
   constexpr int kRequired = py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_ | py::detail::npy_api::NPY_ARRAY_ALIGNED_;
-  return (array.flags() & kRequired) != kRequired || !array.dtype().attr("isnative").cast<bool>();
+  return (array.flags() & kRequired) != kRequired || !is_native_byte_order(array.dtype());
+}
+
+// `value` itself when it is exactly an ndarray (the common case, no call into numpy), else
+// numpy.asarray(value): scalars, lists and ndarray subclasses become plain ndarrays.
+py::array as_ndarray(py::handle value) {
+  if (Py_TYPE(value.ptr()) == py::detail::npy_api::get().PyArray_Type_) return py::reinterpret_borrow<py::array>(value);
+  return py::reinterpret_steal<py::array>(py::module_::import("numpy").attr("asarray")(value).release());
 }
 
 Shape shape_of(const py::array& array) { return Shape(array.shape(), array.shape() + array.ndim()); }
@@ -52,8 +66,7 @@ std::optional<DType> dtype_from_python(const py::dtype& dtype) {
 py::dtype dtype_to_python(DType dtype) { return py::dtype(std::string(dtype_name(dtype))); }
 
 Array array_from_python(py::handle value, const std::string& field) {
-  const py::module_ numpy = py::module_::import("numpy");
-  auto array = py::reinterpret_steal<py::array>(numpy.attr("asarray")(value).release());
+  py::array array = as_ndarray(value);
   const std::optional<DType> dtype = dtype_from_python(array.dtype());
   if (!dtype) {
     throw py::type_error("field '" + field + "': numpy dtype " + std::string(py::str(array.dtype())) +
@@ -63,7 +76,8 @@ Array array_from_python(py::handle value, const std::string& field) {
   if (needs_native_copy(array)) {
     // numpy copies (and byte-swaps) with the GIL released for these plain dtypes.
     const py::object native = array.dtype().attr("newbyteorder")("=");
-    array = py::reinterpret_steal<py::array>(numpy.attr("array")(array, native, py::arg("order") = "C").release());
+    py::object copy = py::module_::import("numpy").attr("array")(array, native, py::arg("order") = "C");
+    array = py::reinterpret_steal<py::array>(copy.release().ptr());
   }
   // Read-only arrays are fine: stores and writers never write into an array they are given.
   void* data = const_cast<void*>(array.data());
