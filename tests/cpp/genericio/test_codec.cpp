@@ -59,6 +59,38 @@ void make_big_endian(const std::filesystem::path& from, const std::filesystem::p
   write_file_bytes(to, bytes);
 }
 
+// r2_basic.gio as a pre-2017 writer would have laid it out: a 104-byte global header (no
+// origin, scale or block fields), 272-byte variable headers (no ElementSize) and 40-byte rank
+// headers (no GlobalRank), followed by the same data blocks.
+std::vector<std::byte> old_style_r2_basic() {
+  const auto path = genericio_vectors() / "r2_basic.gio";
+  const genericio::SourceFile source = genericio::open_source(path);
+  const std::vector<std::byte> original = read_file_bytes(path);
+  const genericio::Header& header = source.header;
+  const std::uint64_t nvars = header.variables.size(), nranks = header.ranks.size();
+  const std::uint64_t header_size = 104 + 272 * nvars + 40 * nranks;
+  const std::uint64_t old_data = header.ranks[0].start;
+  std::vector<std::byte> bytes(header_size + 8);
+  const auto put = [&](std::uint64_t at, std::uint64_t value) { genericio::store_u64(bytes.data() + at, value, false); };
+  std::memcpy(bytes.data(), original.data(), 104);  // magic, counts and dims stay
+  put(8, header_size);
+  put(56, 272);
+  put(64, 104);
+  put(80, 40);
+  put(88, 104 + 272 * nvars);
+  put(96, 104);
+  for (std::uint64_t v = 0; v < nvars; ++v) std::memcpy(bytes.data() + 104 + 272 * v, original.data() + 168 + 280 * v, 272);
+  for (std::uint64_t r = 0; r < nranks; ++r) {
+    const std::uint64_t at = 104 + 272 * nvars + 40 * r;
+    std::memcpy(bytes.data() + at, original.data() + 168 + 280 * nvars + 48 * r, 32);
+    put(at + 32, header.ranks[r].start - old_data + header_size + 8);
+  }
+  const genericio::Trailer trailer = genericio::trailer_of({bytes.data(), header_size});
+  std::memcpy(bytes.data() + header_size, trailer.data(), trailer.size());
+  bytes.insert(bytes.end(), original.begin() + static_cast<std::ptrdiff_t>(old_data), original.end());
+  return bytes;
+}
+
 }  // namespace
 
 TEST(GenericIOCrc, TrailersAreInvertedLittleEndianCrc64) {
@@ -151,6 +183,18 @@ TEST(GenericIORead, BigEndianFilesAreSwappedToHostOrder) {
     expect_equal_soa(read_whole(scratch / file), expected_soa(vector, all_ranks(vector)), file);
     EXPECT_TRUE(genericio::verify(scratch / file).problems.empty());
   }
+}
+
+TEST(GenericIORead, OldHeadersWithSmallerStructures) {
+  ScratchDir scratch(MPI_COMM_SELF);
+  write_file_bytes(scratch / "old.gio", old_style_r2_basic());
+  const TestVector& vector = test_vector("r2_basic.gio");
+  expect_equal_soa(read_whole(scratch / "old.gio"), expected_soa(vector, all_ranks(vector)), "old.gio");
+  const genericio::FileInfo info = genericio::inspect(scratch / "old.gio");
+  EXPECT_EQ(info.phys_origin, (std::array<double, 3>{0, 0, 0}));  // not stored: zeros, as the reference
+  EXPECT_EQ(info.phys_scale, (std::array<double, 3>{0, 0, 0}));
+  EXPECT_EQ(info.ranks[1].global_rank, 1u);  // not stored: the index
+  EXPECT_EQ(info.variables[0].flags, vector.variables[0].flags);
 }
 
 TEST(GenericIOVerify, SoundVectorsHaveNoProblems) {
