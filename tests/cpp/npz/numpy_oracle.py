@@ -51,12 +51,13 @@ def numpy_cases():
                 cases[f"{name}_{tag}_{kind}"] = values(dtype, shape, seed)
             seed += 1
             cases[f"{name}_{tag}_fortran"] = np.asfortranarray(values(dtype, (3, 4, 5), seed))
+    cases["gr\u00f6\u00dfe_\u03bc"] = np.arange(3, dtype=np.int16)  # a UTF-8 member name
     return cases
 
 
 def write_expected(directory, arrays):
     os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, "manifest.txt"), "w") as manifest:
+    with open(os.path.join(directory, "manifest.txt"), "w", encoding="utf-8") as manifest:
         for name, array in arrays.items():
             native = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("="))
             manifest.write(" ".join([name, array.dtype.name] + [str(d) for d in array.shape]) + "\n")
@@ -87,7 +88,7 @@ def write(directory):
 
 def read_expected(directory):
     expected = {}
-    with open(os.path.join(directory, "manifest.txt")) as manifest:
+    with open(os.path.join(directory, "manifest.txt"), encoding="utf-8") as manifest:
         for line in manifest:
             name, dtype, *shape = line.split()
             with open(os.path.join(directory, name + ".bin"), "rb") as data:
