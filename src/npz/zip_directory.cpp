@@ -28,7 +28,8 @@ struct DirectoryLocation {
 
 [[noreturn]] void multi_disk(const std::string& path) { throw_corrupt(path, "multi-disk archives are not supported"); }
 
-// Reads the ZIP64 end record the locator ending at `locator_end` points to.
+// Reads the ZIP64 end record that the locator (at `locator_offset`, just before the end record)
+// points to; it must lie wholly before the locator.
 void read_zip64_end(io::File& file, std::span<const std::byte> locator_bytes, std::uint64_t locator_offset,
                     DirectoryLocation& location) {
   const std::string& path = file.path();
