@@ -22,6 +22,7 @@ SoA MemoryStorage::read(const std::string& key, const std::vector<std::string>* 
 }
 
 void MemoryStorage::erase(const std::string& key) { values_.erase(key); }
+void MemoryStorage::discard(const std::string& key) noexcept { values_.erase(key); }
 
 SoA select_fields(const SoA& soa, const std::vector<std::string>& fields, const std::string& key) {
   SoA result;

@@ -22,6 +22,7 @@ class MemoryStorage final : public Storage {
   void write(const std::string& key, const SoA& soa) override;
   SoA read(const std::string& key, const std::vector<std::string>* fields) override;
   void erase(const std::string& key) override;
+  void discard(const std::string& key) noexcept override;
 
  private:
   Validator validate_;

@@ -19,6 +19,12 @@ class Storage {
   virtual SoA read(const std::string& key, const std::vector<std::string>* fields) = 0;
   // Forgets `key` and deletes whatever holds its value.
   virtual void erase(const std::string& key) = 0;
+  // Deletes whatever this rank may have created for `key` (its value and a leftover ".partial"),
+  // for a store that is going away: no collectives (MPI may be finalised by now, and ranks may be
+  // unwinding from different places) and no exceptions (it runs in destructors). Safe without a
+  // barrier because every collective operation returns on any rank only after all ranks have
+  // finished their file accesses.
+  virtual void discard(const std::string& key) noexcept = 0;
 };
 
 }  // namespace soastore::stores

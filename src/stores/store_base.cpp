@@ -32,6 +32,9 @@ SoA StoreBase::pop(std::string_view key) {
 }
 
 void StoreBase::remove(std::string_view key) { engine_->remove(key); }
+void StoreBase::close() noexcept {
+  if (engine_) engine_->close();  // a moved-from store has nothing to close
+}
 bool StoreBase::contains(std::string_view key) const { return engine_->contains(key); }
 std::vector<std::string> StoreBase::keys() const { return engine_->keys(); }
 std::size_t StoreBase::size() const { return engine_->keys().size(); }

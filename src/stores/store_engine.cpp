@@ -2,13 +2,45 @@
 
 #include <algorithm>
 
+#include "soastore/errors.hpp"
+#include "stores/file_names.hpp"
 #include "stores/key_rules.hpp"
 
 namespace soastore::detail {
+namespace {
+
+[[noreturn]] void rethrow_with_context(const Error& error, const std::string& context) {
+  const std::string message = context + error.what();
+  if (const auto* io = dynamic_cast<const IoError*>(&error)) {
+    throw_error(error.kind(), message, io->error_number(), io->path());
+  }
+  if (const auto* corrupt = dynamic_cast<const CorruptFile*>(&error)) {
+    throw_error(error.kind(), message, 0, corrupt->path(), corrupt->rank());
+  }
+  throw_error(error.kind(), message);
+}
+
+}  // namespace
 
 StoreEngine::StoreEngine(std::string name, Partition partition, std::optional<std::filesystem::path> temporary_path,
-                         std::unique_ptr<stores::Storage> storage)
-    : name_(std::move(name)), partition_(std::move(partition)), path_(std::move(temporary_path)), storage_(std::move(storage)) {}
+                         std::unique_ptr<stores::Storage> storage, StoreOptions options)
+    : name_(std::move(name)),
+      partition_(std::move(partition)),
+      path_(std::move(temporary_path)),
+      storage_(std::move(storage)),
+      options_(options) {}
+
+StoreEngine::~StoreEngine() { close(); }
+
+template <class Operation>
+auto StoreEngine::naming_key(const char* operation, std::string_view key, Operation&& run) {
+  try {
+    return run();
+  } catch (const Error& e) {
+    rethrow_with_context(e, name_ + ": " + operation + " key '" + std::string(key) + "' failed on rank " +
+                                std::to_string(partition_.rank()) + ": ");
+  }
+}
 
 std::vector<std::string>::iterator StoreEngine::require(std::string_view key) {
   auto it = std::find(keys_.begin(), keys_.end(), key);
@@ -18,20 +50,31 @@ std::vector<std::string>::iterator StoreEngine::require(std::string_view key) {
 
 void StoreEngine::set(std::string_view key, const SoA& soa) {
   stores::check_key(key);
+  if (path_) stores::check_file_name_length(*path_, key);
   const std::string owned(key);
-  storage_->write(owned, soa);
+  touched_.insert(owned);
+  naming_key("set", key, [&] { storage_->write(owned, soa); });
   if (!contains(key)) keys_.push_back(owned);
 }
 
 SoA StoreEngine::read(std::string_view key, const std::vector<std::string>* fields) {
   require(key);
-  return storage_->read(std::string(key), fields);
+  return naming_key("get", key, [&] { return storage_->read(std::string(key), fields); });
 }
 
 void StoreEngine::remove(std::string_view key) {
   auto it = require(key);
-  storage_->erase(*it);
+  naming_key("remove", key, [&] { storage_->erase(*it); });
   keys_.erase(it);
+}
+
+void StoreEngine::close() noexcept {
+  // Memory mode drops its values either way; keep_files only concerns files.
+  if (!path_ || !options_.keep_files) {
+    for (const std::string& key : touched_) storage_->discard(key);
+  }
+  touched_.clear();
+  keys_.clear();
 }
 
 bool StoreEngine::contains(std::string_view key) const {

@@ -13,6 +13,17 @@
 
 #include "soastore/soa.hpp"
 
+namespace soastore {
+
+// How a store treats the files it creates.
+struct StoreOptions {
+  // By default a store deletes every file it created when it is destroyed or closed; true leaves
+  // them on disk (to inspect them, or to read them with the GenericIO/npz functions later).
+  bool keep_files = false;
+};
+
+}  // namespace soastore
+
 namespace soastore::detail {
 
 class StoreEngine;
@@ -39,6 +50,9 @@ class StoreBase {
   // Keys in the order they were first set.
   [[nodiscard]] std::vector<std::string> keys() const;
   [[nodiscard]] std::size_t size() const;
+  // Deletes the store's files (unless constructed with keep_files) and forgets every key; the
+  // store stays usable. The destructor does the same. Never throws, never waits for other ranks.
+  void close() noexcept;
   // Where files go; nothing in memory mode.
   [[nodiscard]] const std::optional<std::filesystem::path>& temporary_path() const noexcept;
 
