@@ -19,8 +19,9 @@ class GenericIOStore : public detail::StoreBase {
  public:
   // `box_size` becomes the files' physical scale (origin 0); `temporary_path` is a prefix:
   // key K lives in "{temporary_path}_{K}.tmp.gio".
+  // The store deletes its files when destroyed or closed unless options.keep_files (docs/reliability.md).
   GenericIOStore(const Partition& partition, double box_size,
-                 std::optional<std::filesystem::path> temporary_path = std::nullopt);
+                 std::optional<std::filesystem::path> temporary_path = std::nullopt, StoreOptions options = {});
 
   [[nodiscard]] double box_size() const noexcept { return box_size_; }
 

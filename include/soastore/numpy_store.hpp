@@ -16,7 +16,9 @@ namespace soastore {
 class NumpyStore : public detail::StoreBase {
  public:
   // `temporary_path` is a prefix: key K of rank R lives in "{temporary_path}_{K}.tmp.rank-{R}.npz".
-  explicit NumpyStore(const Partition& partition, std::optional<std::filesystem::path> temporary_path = std::nullopt);
+  // The store deletes its files when destroyed or closed unless options.keep_files (docs/reliability.md).
+  explicit NumpyStore(const Partition& partition, std::optional<std::filesystem::path> temporary_path = std::nullopt,
+                      StoreOptions options = {});
 };
 
 }  // namespace soastore

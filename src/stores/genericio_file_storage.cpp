@@ -4,25 +4,14 @@
 #include "io/file.hpp"
 #include "mpi/collective.hpp"
 #include "soastore/genericio.hpp"
+#include "stores/file_names.hpp"
 
 namespace soastore::stores {
-namespace {
-
-// Best-effort cleanup of a temporary file while an error is already on its way to the caller.
-void discard(const std::filesystem::path& path) noexcept {
-  try {
-    io::remove_file(path);
-  } catch (const Error&) {  // the original error matters more than a failed cleanup
-  }
-}
-
-}  // namespace
-
 GenericIOFileStorage::GenericIOFileStorage(Partition partition, double box_size, std::filesystem::path prefix)
     : partition_(std::move(partition)), box_size_(box_size), prefix_(std::move(prefix)) {}
 
 std::filesystem::path GenericIOFileStorage::file_of(const std::string& key) const {
-  return prefix_.string() + "_" + key + ".tmp.gio";
+  return genericio_file_name(prefix_, key);
 }
 
 void GenericIOFileStorage::write(const std::string& key, const SoA& soa) {
@@ -30,7 +19,7 @@ void GenericIOFileStorage::write(const std::string& key, const SoA& soa) {
   const bool root = partition_.rank() == 0;
   mpi::run_collectively(comm, [&] { genericio::check_writable(soa); });
   const std::filesystem::path final_path = file_of(key);
-  const std::filesystem::path partial = final_path.string() + ".partial";
+  const std::filesystem::path partial = partial_file_name(final_path);
   genericio::WriteOptions options;
   options.phys_scale = {box_size_, box_size_, box_size_};
   try {
@@ -41,7 +30,7 @@ void GenericIOFileStorage::write(const std::string& key, const SoA& soa) {
     });
   } catch (...) {
     // Every rank is past its writes here (the failure was agreed collectively).
-    if (root) discard(partial);
+    if (root) remove_quietly(partial);
     throw;
   }
 }
@@ -58,6 +47,13 @@ void GenericIOFileStorage::erase(const std::string& key) {
   mpi::run_collectively(partition_.comm(), [&] {
     if (partition_.rank() == 0) io::remove_file(file_of(key));
   });
+}
+
+void GenericIOFileStorage::discard(const std::string& key) noexcept {
+  // Rank 0 creates, renames and removes the shared file; the other ranks own nothing to delete.
+  if (partition_.rank() != 0) return;
+  remove_quietly(file_of(key));
+  remove_quietly(partial_file_name(file_of(key)));
 }
 
 }  // namespace soastore::stores

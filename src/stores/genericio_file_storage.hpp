@@ -21,6 +21,7 @@ class GenericIOFileStorage final : public Storage {
   SoA read(const std::string& key, const std::vector<std::string>* fields) override;
   // Deletes the file once every rank is done with it.
   void erase(const std::string& key) override;
+  void discard(const std::string& key) noexcept override;
 
   [[nodiscard]] std::filesystem::path file_of(const std::string& key) const;
 

@@ -22,9 +22,9 @@ std::string describe(const std::optional<std::filesystem::path>& path) {
 }  // namespace
 
 GenericIOStore::GenericIOStore(const Partition& partition, double box_size,
-                               std::optional<std::filesystem::path> temporary_path)
+                               std::optional<std::filesystem::path> temporary_path, StoreOptions options)
     : StoreBase(std::make_unique<detail::StoreEngine>(describe(temporary_path), partition, temporary_path,
-                                                      make_storage(partition, box_size, temporary_path))),
+                                                      make_storage(partition, box_size, temporary_path), options)),
       box_size_(box_size) {}
 
 }  // namespace soastore

@@ -2,18 +2,19 @@
 
 #include "io/file.hpp"
 #include "soastore/npz.hpp"
+#include "stores/file_names.hpp"
 
 namespace soastore::stores {
 
 NpzFileStorage::NpzFileStorage(std::filesystem::path prefix, int rank) : prefix_(std::move(prefix)), rank_(rank) {}
 
 std::filesystem::path NpzFileStorage::file_of(const std::string& key) const {
-  return prefix_.string() + "_" + key + ".tmp.rank-" + std::to_string(rank_) + ".npz";
+  return npz_file_name(prefix_, key, rank_);
 }
 
 void NpzFileStorage::write(const std::string& key, const SoA& soa) {
   const std::filesystem::path file = file_of(key);
-  const std::filesystem::path partial = file.string() + ".partial";
+  const std::filesystem::path partial = partial_file_name(file);
   try {
     npz::save(partial, soa);
     io::rename_file(partial, file);
@@ -37,5 +38,10 @@ SoA NpzFileStorage::read(const std::string& key, const std::vector<std::string>*
 }
 
 void NpzFileStorage::erase(const std::string& key) { io::remove_file(file_of(key)); }
+
+void NpzFileStorage::discard(const std::string& key) noexcept {
+  remove_quietly(file_of(key));
+  remove_quietly(partial_file_name(file_of(key)));
+}
 
 }  // namespace soastore::stores

@@ -18,6 +18,7 @@ class NpzFileStorage final : public Storage {
   // Reads only the asked members' bytes.
   SoA read(const std::string& key, const std::vector<std::string>* fields) override;
   void erase(const std::string& key) override;
+  void discard(const std::string& key) noexcept override;
 
   [[nodiscard]] std::filesystem::path file_of(const std::string& key) const;
 

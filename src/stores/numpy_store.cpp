@@ -21,8 +21,9 @@ std::string describe(const std::optional<std::filesystem::path>& path) {
 
 }  // namespace
 
-NumpyStore::NumpyStore(const Partition& partition, std::optional<std::filesystem::path> temporary_path)
+NumpyStore::NumpyStore(const Partition& partition, std::optional<std::filesystem::path> temporary_path,
+                       StoreOptions options)
     : StoreBase(std::make_unique<detail::StoreEngine>(describe(temporary_path), partition, temporary_path,
-                                                      make_storage(temporary_path, partition.rank()))) {}
+                                                      make_storage(temporary_path, partition.rank()), options)) {}
 
 }  // namespace soastore
