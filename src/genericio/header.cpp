@@ -146,6 +146,38 @@ void check_extent(const BlockExtent& extent, std::uint64_t rows, const Variable&
   }
 }
 
+// Every block's extent: from the block headers, or computed as the plain layout stores them
+// (each rank's blocks follow each other from its Start), each checked against the file.
+std::vector<BlockExtent> decode_extents(const Header& header, const FieldReader& fields, std::uint64_t blocks_start,
+                                        std::uint64_t blocks_size, std::uint64_t data_start, std::uint64_t file_size,
+                                        const std::string& path) {
+  const std::size_t nvars = header.variables.size();
+  std::vector<BlockExtent> extents;
+  extents.reserve(header.ranks.size() * nvars);
+  for (std::size_t r = 0; r < header.ranks.size(); ++r) {
+    const RankHeader& rank = header.ranks[r];
+    std::uint64_t offset = rank.start;
+    for (std::size_t v = 0; v < nvars; ++v) {
+      const Variable& variable = header.variables[v];
+      const std::string block = block_name(header, r, v);
+      BlockExtent extent;
+      if (header.block_headers) {
+        const std::uint64_t at = blocks_start + (r * nvars + v) * blocks_size;
+        extent.compressed = decode_filters(fields, at, path, block);
+        extent.offset = fields.u64(at + kBlockStartAt);
+        extent.size = fields.u64(at + kBlockStartAt + 8);
+      } else {
+        extent.offset = offset;
+        extent.size = checked_mul(rank.rows, variable.size, path, block + " byte count");
+        offset = checked_add(checked_add(offset, extent.size, path, block + " end"), kTrailerSize, path, block + " end");
+      }
+      check_extent(extent, rank.rows, variable, data_start, file_size, path, block);
+      extents.push_back(extent);
+    }
+  }
+  return extents;
+}
+
 }  // namespace
 
 std::size_t Header::find(std::string_view name) const noexcept {
@@ -310,28 +342,7 @@ Header decode_header(std::span<const std::byte> bytes, std::uint64_t file_size, 
   if (header.block_headers) {
     check_table(blocks_start, nranks * nvars, blocks_size, kBlockHeaderSize, header_size, path, "block header");
   }
-  header.blocks.reserve(nranks * nvars);
-  for (std::size_t r = 0; r < nranks; ++r) {
-    const RankHeader& rank = header.ranks[r];
-    std::uint64_t offset = rank.start;  // plain layout: blocks follow each other from Start
-    for (std::size_t v = 0; v < nvars; ++v) {
-      const Variable& variable = header.variables[v];
-      const std::string block = block_name(header, r, v);
-      BlockExtent extent;
-      if (header.block_headers) {
-        const std::uint64_t at = blocks_start + (r * nvars + v) * blocks_size;
-        extent.compressed = decode_filters(fields, at, path, block);
-        extent.offset = fields.u64(at + kBlockStartAt);
-        extent.size = fields.u64(at + kBlockStartAt + 8);
-      } else {
-        extent.offset = offset;
-        extent.size = checked_mul(rank.rows, variable.size, path, block + " byte count");
-        offset = checked_add(checked_add(offset, extent.size, path, block + " end"), kTrailerSize, path, block + " end");
-      }
-      check_extent(extent, rank.rows, variable, data_start, file_size, path, block);
-      header.blocks.push_back(extent);
-    }
-  }
+  header.blocks = decode_extents(header, fields, blocks_start, blocks_size, data_start, file_size, path);
   return header;
 }
 
