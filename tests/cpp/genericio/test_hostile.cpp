@@ -26,14 +26,23 @@ void read_all(const std::filesystem::path& path) {
   (void)genericio::read(MPI_COMM_SELF, path, std::nullopt, genericio::Mismatch::Redistribute);
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The message of the CorruptFile that reading `path` must give ("" when there is none); each
+// attempt must fail fast (the reference hangs forever on a truncated file).
 std::string failure_of(const std::filesystem::path& path) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string message;
   try {
     read_all(path);
   } catch (const CorruptFile& e) {
     EXPECT_EQ(e.path().rfind(path.string(), 0), 0u) << e.what();  // names the file (or a sub-file)
-    return e.what();
+    message = e.what();
   }
-  return {};
+  EXPECT_LT(seconds_since(start), 2.0) << path;
+  return message;
 }
 
 // Rewrites the header CRC after a patch, so only the lie itself is left to find.
@@ -47,10 +56,6 @@ void patch(std::vector<std::byte>& bytes, std::uint64_t offset, std::uint64_t va
   genericio::store_u64(bytes.data() + offset, value, false);
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 }  // namespace
 
 TEST(GenericIOHostile, SharedCorruptVectors) {
@@ -62,7 +67,6 @@ TEST(GenericIOHostile, SharedCorruptVectors) {
 
 TEST(GenericIOHostile, EveryTruncationIsCorruptFile) {
   ScratchDir scratch(MPI_COMM_SELF);
-  const auto start = std::chrono::steady_clock::now();
   // Cutting a sub-file or the rank map of a split file breaks the whole set just the same.
   for (const std::string file : {"r2_basic.gio", "r4_compressed.gio", "r4_split.gio#1", "r4_split.gio"}) {
     const std::string opened = file.substr(0, file.find('#'));
@@ -72,14 +76,13 @@ TEST(GenericIOHostile, EveryTruncationIsCorruptFile) {
       EXPECT_FALSE(failure_of(scratch / opened).empty()) << file << " cut at " << length;
     }
   }
-  EXPECT_LT(seconds_since(start), 60.0);
 }
 
 TEST(GenericIOHostile, EveryFlippedByteIsCorruptFile) {
   // Every byte of these files is covered by the header CRC or a block CRC: header fields,
   // variable, rank and block headers, the header CRC, payloads (raw and BLOSC) and trailers.
+  // Header bytes get a low and a high bit flipped (field values change differently), data one.
   ScratchDir scratch(MPI_COMM_SELF);
-  const auto start = std::chrono::steady_clock::now();
   for (const std::string file : {"r2_basic.gio", "r4_compressed.gio", "r4_blocks_raw.gio", "r2_longname.gio"}) {
     const std::filesystem::path path = copy_vector(scratch.path(), file);
     const std::uint64_t data_start = genericio::open_source(path).header.blocks.front().offset;
@@ -88,19 +91,20 @@ TEST(GenericIOHostile, EveryFlippedByteIsCorruptFile) {
     for (std::streamoff offset = 0; offset < size; ++offset) {
       char original = 0;
       bytes.seekg(offset).read(&original, 1);
+      const bool in_header = static_cast<std::uint64_t>(offset) < data_start;
       for (const char mask : {'\x01', '\x40'}) {
+        if (mask == '\x40' && !in_header) continue;
         const char flipped = static_cast<char>(original ^ mask);
         bytes.seekp(offset).write(&flipped, 1).flush();
         const std::string message = failure_of(path);
         EXPECT_FALSE(message.empty()) << file << " flipped at " << offset;
-        if (static_cast<std::uint64_t>(offset) >= data_start) {
+        if (!in_header) {
           EXPECT_NE(message.find("file rank"), std::string::npos) << message;  // a data error names the block
         }
       }
       bytes.seekp(offset).write(&original, 1).flush();
     }
   }
-  EXPECT_LT(seconds_since(start), 60.0);
 }
 
 TEST(GenericIOHostile, HeadersThatLieWithAValidCrc) {
