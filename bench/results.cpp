@@ -81,6 +81,4 @@ Row Results::row(const std::string& workload, const std::string& contender, cons
   return row;
 }
 
-std::string verdict(bool met) { return met ? "met" : "MISSED"; }
-
 }  // namespace soastore::bench

@@ -45,7 +45,4 @@ class Results {
   std::map<std::string, std::string> failures_;
 };
 
-// "met" or "MISSED" after a target's description and measured value, e.g. "set >=0.90 raw: met".
-[[nodiscard]] std::string verdict(bool met);
-
 }  // namespace soastore::bench

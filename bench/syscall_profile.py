@@ -14,7 +14,10 @@ import collections
 import re
 import sys
 
-LINE = re.compile(r"^(?:\[pid\s+)?(\d+)\]?\s*(\w+)\((.*)\)\s+=\s+(-?\d+|0x[0-9a-f]+|\?)[^<]*(?:<([\d.]+)>)?$")
+LINE = re.compile(r"^(\w+)\((.*)\)\s+=\s+(-?\d+|0x[0-9a-f]+|\?)(?:<[^>]*>)?[^<]*(?:<([\d.]+)>)?$")
+PID = re.compile(r"^(?:\[pid\s+)?(\d+)\]?\s+")
+UNFINISHED = " <unfinished ...>"
+RESUMED = re.compile(r"^<\.\.\. \w+ resumed>")
 CONTENDERS = (("raw_", "raw write/read"), ("numpy_", "NumpyStore"), ("genericio_", "GenericIOStore"))
 
 
@@ -25,14 +28,31 @@ def contender_of(arguments):
     return None
 
 
+def complete_calls(trace):
+    """Lines of whole calls: a call another thread interrupted is joined with its resumption."""
+    pending = {}
+    for line in trace:
+        line = line.rstrip("\n")
+        pid_match = PID.match(line)
+        pid = pid_match.group(1) if pid_match else ""
+        line = line[pid_match.end():] if pid_match else line
+        if line.endswith(UNFINISHED):
+            pending[pid] = line[: -len(UNFINISHED)]
+            continue
+        resumed = RESUMED.match(line)
+        if resumed:
+            line = pending.pop(pid, "") + line[resumed.end():]
+        yield line
+
+
 def main(path):
     calls = collections.defaultdict(lambda: [0, 0.0, 0])
     with open(path) as trace:
-        for line in trace:
+        for line in complete_calls(trace):
             match = LINE.match(line.strip())
             if not match:
                 continue
-            _, syscall, arguments, result, seconds = match.groups()
+            syscall, arguments, result, seconds = match.groups()
             contender = contender_of(arguments)
             if contender is None:
                 continue

@@ -59,6 +59,8 @@ Cells cells(const Row& row) {
 
 }  // namespace
 
+std::string verdict(bool met) { return met ? "met" : "MISSED"; }
+
 void print_table(std::FILE* out, const std::vector<Row>& rows) {
   const Cells heading{"workload", "contender", "op", "per rank: median [min-max]", "aggregate", "x raw", "x raw cpu",
                       "x memcpy", "extra MiB", "files", "target"};

@@ -30,6 +30,9 @@ struct Row {
   std::string failure;               // replaces the figures when the contender could not run
 };
 
+// "met" or "MISSED": how a target cell ends, e.g. ">=0.9 raw: met".
+[[nodiscard]] std::string verdict(bool met);
+
 // Prints `rows` as an aligned text table under the column headings.
 void print_table(std::FILE* out, const std::vector<Row>& rows);
 

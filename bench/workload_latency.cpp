@@ -76,7 +76,7 @@ std::vector<Row> run_latency_workload(const WorkloadContext& context) {
         row.seconds = slowest_rank(*seconds, context.partition.comm());
         char text[64];
         std::snprintf(text, sizeof text, "<%.0f us: %s", kLatencyTarget * 1e6,
-                      row.seconds.median < kLatencyTarget ? "met" : "MISSED");
+                      verdict(row.seconds.median < kLatencyTarget).c_str());
         row.target = text;
         rows.push_back(std::move(row));
       }
