@@ -15,4 +15,7 @@ void add_inspect_command(CLI::App& app);
 // Registers `soastore verify`: every CRC of a GenericIO file.
 void add_verify_command(CLI::App& app);
 
+// Registers `soastore clean`: removes what a killed run left under a temporary_path prefix.
+void add_clean_command(CLI::App& app);
+
 }  // namespace soastore::cli

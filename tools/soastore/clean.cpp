@@ -1,0 +1,73 @@
+// `soastore clean PREFIX [--dry-run]`: removes the files a killed run left behind for the
+// temporary_path PREFIX, and only those: regular files in PREFIX's directory whose names follow a
+// store's exact pattern ({name}_{key}.tmp.gio, {name}_{key}.tmp.rank-{r}.npz, and either with
+// ".partial"; see src/stores/file_names.hpp). A store deletes its own files when it is destroyed;
+// this is for runs that never got there (SIGKILL, a node failure, a job killed at its time limit).
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "commands.hpp"
+#include "soastore/errors.hpp"
+#include "stores/file_names.hpp"
+
+namespace soastore::cli {
+namespace {
+
+struct CleanOptions {
+  std::string prefix;
+  bool dry_run = false;
+};
+
+// Returns the number of files that could not be removed.
+int clean(const CleanOptions& options) {
+  const std::filesystem::path prefix(options.prefix);
+  const std::filesystem::path directory = prefix.has_parent_path() ? prefix.parent_path() : ".";
+  const std::string prefix_name = prefix.filename().string();
+  std::error_code error;
+  std::filesystem::directory_iterator entries(directory, error);
+  if (error) {
+    throw IoError("soastore clean: cannot list '" + directory.string() + "': " + error.message(), error.value(),
+                  directory.string());
+  }
+  int removed = 0, failed = 0;
+  for (const std::filesystem::directory_entry& entry : entries) {
+    // Stores create regular files only: a directory or symlink with a matching name is not ours.
+    if (!entry.is_regular_file(error) || entry.is_symlink(error)) continue;
+    const std::string name = entry.path().filename().string();
+    if (!stores::is_store_file_name(name, prefix_name)) continue;
+    if (options.dry_run) {
+      std::printf("would remove %s\n", entry.path().c_str());
+      ++removed;
+      continue;
+    }
+    if (std::filesystem::remove(entry.path(), error)) {
+      std::printf("removed %s\n", entry.path().c_str());
+      ++removed;
+    } else if (error) {
+      std::fprintf(stderr, "soastore clean: cannot remove '%s': %s\n", entry.path().c_str(), error.message().c_str());
+      ++failed;
+    }
+  }
+  std::printf("%d file(s) %s under prefix '%s'\n", removed, options.dry_run ? "to remove" : "removed",
+              options.prefix.c_str());
+  return failed;
+}
+
+}  // namespace
+
+void add_clean_command(CLI::App& app) {
+  auto options = std::make_shared<CleanOptions>();
+  CLI::App* command = app.add_subcommand(
+      "clean", "Remove the files a killed run left for a store's temporary_path PREFIX (only the store's own names)");
+  command->add_option("PREFIX", options->prefix, "the temporary_path the stores were given")->required();
+  command->add_flag("--dry-run", options->dry_run, "only list what would be removed");
+  command->callback([options] {
+    if (clean(*options) != 0) throw CLI::RuntimeError(1);
+  });
+}
+
+}  // namespace soastore::cli
