@@ -1,0 +1,89 @@
+#pragma once
+// What the reliability tests share: data that differs per rank, comparisons, the injected
+// system-call faults, directory listings over all ranks, and file systems mounted for a test.
+
+#include <mpi.h>
+
+#include <climits>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "io/system_calls.hpp"
+#include "soastore/soastore.hpp"
+
+namespace soastore::testing {
+
+int world_rank();
+int world_size();
+
+// Rank r's SoA of `rows` rows (values depend on r and `seed`), of dtypes both stores take.
+SoA rank_soa(std::size_t rows, int seed = 0);
+void expect_same(const SoA& actual, const SoA& expected);
+
+// Names of the entries of `directory`, sorted, as seen after every rank of `comm` got here.
+std::vector<std::string> listing(const std::filesystem::path& directory, MPI_Comm comm = MPI_COMM_WORLD);
+// Whether any name in `directory` ends with ".partial" (after every rank got here).
+bool any_partial_file(const std::filesystem::path& directory, MPI_Comm comm = MPI_COMM_WORLD);
+
+// The faults the injected system-call table produces; plain function pointers cannot capture,
+// so the table reads this one global state.
+struct Faults {
+  int write_errno = 0;         // every pwrite/pwritev fails with it
+  int read_errno = 0;          // every pread/preadv fails with it
+  int rename_errno = 0;        // rename fails with it
+  int eintr_before_each = 0;   // this many EINTR before each read/write call goes through
+  std::size_t max_transfer = SIZE_MAX;  // reads and writes move at most this many bytes per call
+};
+
+// Installs `faults` (on this rank only when `here` is false nothing changes) for its lifetime.
+class InjectedFaults {
+ public:
+  InjectedFaults(const Faults& faults, bool here);
+  ~InjectedFaults();
+  InjectedFaults(const InjectedFaults&) = delete;
+  InjectedFaults& operator=(const InjectedFaults&) = delete;
+
+ private:
+  io::SystemCalls saved_;
+};
+
+// A file system mounted by rank 0 on a fresh directory for the test's lifetime (we run as root),
+// shared by all ranks (one node). Unmounted in the destructor. When mounting is impossible,
+// available() is false and why() says why: the test must then FAIL, unless the environment sets
+// SOASTORE_NO_MOUNT=1 to say this machine cannot mount (then it skips).
+class Mount {
+ public:
+  // `options` for mount(2) of a tmpfs ("size=4m"), or a bind mount of `bind_source` made
+  // read-only when `bind_source` is not empty.
+  static Mount tmpfs(const std::string& options);
+  static Mount read_only_bind(const std::filesystem::path& source);
+  ~Mount();
+  Mount(Mount&& other) noexcept;
+  Mount(const Mount&) = delete;
+  Mount& operator=(const Mount&) = delete;
+  [[nodiscard]] bool available() const noexcept { return why_.empty(); }
+  [[nodiscard]] const std::string& why() const noexcept { return why_; }
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  Mount() = default;
+  std::filesystem::path path_;
+  std::string why_;
+  bool mounted_ = false;
+};
+
+bool mounting_disabled();
+
+}  // namespace soastore::testing
+
+// In a test body: FAIL (or skip when SOASTORE_NO_MOUNT=1) when `mount` could not be made.
+#define SOASTORE_REQUIRE_MOUNT(mount)                                                               \
+  do {                                                                                              \
+    if (!(mount).available()) {                                                                     \
+      if (::soastore::testing::mounting_disabled()) GTEST_SKIP() << "SOASTORE_NO_MOUNT=1: " << (mount).why(); \
+      FAIL() << "cannot mount a test file system (" << (mount).why()                                \
+             << "); run as root with CAP_SYS_ADMIN, or set SOASTORE_NO_MOUNT=1 to skip explicitly";  \
+    }                                                                                               \
+  } while (false)
