@@ -50,7 +50,11 @@ std::vector<std::size_t> variables_to_read(const Dataset& dataset,
   const Header& layout = dataset.layout();
   std::vector<std::size_t> indices;
   if (!names) {
-    for (std::size_t v = 0; v < layout.variables.size(); ++v) indices.push_back(v);
+    // A file may name two variables alike; an SoA holds one array per name, so the first wins,
+    // as in find() and the reference (reading both would free the first one's buffer mid-read).
+    for (std::size_t v = 0; v < layout.variables.size(); ++v) {
+      if (layout.find(layout.variables[v].name) == v) indices.push_back(v);
+    }
     return indices;
   }
   for (const std::string& name : *names) {
