@@ -1,12 +1,25 @@
 """GenericIOStore and NumpyStore: drop-ins for haccytrees.utils.datastores."""
 
+import atexit
 import os
+import weakref
 from collections.abc import Mapping, MutableMapping
 
 from . import _soastore
 from ._partition import native_partition
 
 _MISSING = object()
+
+# The native stores still alive, closed at interpreter exit (before mpi4py finalises MPI, as
+# atexit runs handlers in reverse order of registration) so that their files go even if a store
+# stays referenced. (The natives, not the mappings: a Mapping is unhashable.)
+_OPEN_STORES = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_stores():
+    for native in list(_OPEN_STORES):
+        native.close()
 
 
 def _check_key(key):
@@ -35,6 +48,7 @@ class _Store(MutableMapping):
 
     def __init__(self, native):
         self._native = native
+        _OPEN_STORES.add(native)
 
     def __setitem__(self, key, data):
         """Stores the SoA ``data`` ({str: array-like}) under ``key``, replacing any earlier value."""
@@ -78,6 +92,20 @@ class _Store(MutableMapping):
         """Deletes the SoA at ``key`` (from memory or disk); KeyError if there is none."""
         self._native.remove(_check_key(key))
 
+    def close(self):
+        """Deletes the store's files (unless it keeps them) and forgets every key.
+
+        The store stays usable. Dropping the last reference to a store does the same; neither
+        waits for other ranks. ``with Store(...) as store:`` closes it at the end of the block.
+        """
+        self._native.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
     @property
     def temporary_path(self):
         """The file prefix the store writes to, or None in memory mode."""
@@ -106,6 +134,8 @@ class GenericIOStore(_Store):
         The physical size of the volume (the files' physical scale).
     temporary_path : str or os.PathLike, optional
         The base path of the temporary files; None keeps the data in memory.
+    keep_files : bool, keyword-only
+        Leave the files on disk when the store is closed or dropped (default: delete them).
 
     Examples
     --------
@@ -118,9 +148,9 @@ class GenericIOStore(_Store):
     >>> store.remove('pos_0')
     """
 
-    def __init__(self, partition, box_size, temporary_path=None):
+    def __init__(self, partition, box_size, temporary_path=None, *, keep_files=False):
         super().__init__(_soastore.NativeGenericIOStore(native_partition(partition), float(box_size),
-                                                        _temporary_path(temporary_path)))
+                                                        _temporary_path(temporary_path), bool(keep_files)))
 
     @property
     def box_size(self):
@@ -142,6 +172,8 @@ class NumpyStore(_Store):
         The MPI layout (any object with an mpi4py communicator as ``.comm``).
     temporary_path : str or os.PathLike, optional
         The base path of the temporary files; None keeps the data in memory.
+    keep_files : bool, keyword-only
+        Leave the files on disk when the store is closed or dropped (default: delete them).
 
     Examples
     --------
@@ -153,5 +185,6 @@ class NumpyStore(_Store):
     >>> store.remove('pos_0')
     """
 
-    def __init__(self, partition, temporary_path=None):
-        super().__init__(_soastore.NativeNumpyStore(native_partition(partition), _temporary_path(temporary_path)))
+    def __init__(self, partition, temporary_path=None, *, keep_files=False):
+        super().__init__(_soastore.NativeNumpyStore(native_partition(partition), _temporary_path(temporary_path),
+                                                    bool(keep_files)))

@@ -74,6 +74,7 @@ void bind_store_methods(py::class_<LockedStore<Store>>& store_class) {
            py::arg("key"))
       .def("keys", [](Locked& self) { return self.run([](Store& store) { return store.keys(); }); })
       .def("size", [](Locked& self) { return self.run([](Store& store) { return store.size(); }); })
+      .def("close", [](Locked& self) { self.run([](Store& store) { store.close(); }); })
       .def_property_readonly("temporary_path", [](const Locked& self) { return self.unlocked().temporary_path(); });
 }
 
@@ -84,18 +85,21 @@ void bind_stores(py::module_& module) {
 
   py::class_<LockedStore<GenericIOStore>> genericio(module, "NativeGenericIOStore");
   genericio
-      .def(py::init([](const Partition& partition, double box_size, TemporaryPath path) {
-             return std::make_unique<LockedStore<GenericIOStore>>(partition, box_size, std::move(path));
+      .def(py::init([](const Partition& partition, double box_size, TemporaryPath path, bool keep_files) {
+             return std::make_unique<LockedStore<GenericIOStore>>(partition, box_size, std::move(path),
+                                                                  StoreOptions{.keep_files = keep_files});
            }),
-           py::arg("partition"), py::arg("box_size"), py::arg("temporary_path") = py::none())
+           py::arg("partition"), py::arg("box_size"), py::arg("temporary_path") = py::none(),
+           py::arg("keep_files") = false)
       .def_property_readonly("box_size", [](const LockedStore<GenericIOStore>& self) { return self.unlocked().box_size(); });
   bind_store_methods(genericio);
 
   py::class_<LockedStore<NumpyStore>> numpy(module, "NativeNumpyStore");
-  numpy.def(py::init([](const Partition& partition, TemporaryPath path) {
-              return std::make_unique<LockedStore<NumpyStore>>(partition, std::move(path));
+  numpy.def(py::init([](const Partition& partition, TemporaryPath path, bool keep_files) {
+              return std::make_unique<LockedStore<NumpyStore>>(partition, std::move(path),
+                                                               StoreOptions{.keep_files = keep_files});
             }),
-            py::arg("partition"), py::arg("temporary_path") = py::none());
+            py::arg("partition"), py::arg("temporary_path") = py::none(), py::arg("keep_files") = false);
   bind_store_methods(numpy);
 }
 
