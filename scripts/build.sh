@@ -8,3 +8,8 @@ build_dir=${1:-build}
 shift || true
 cmake -S . -B "$build_dir" -G Ninja -DPython_EXECUTABLE=/usr/bin/python3 "$@" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
+# The Python package goes where /usr/bin/python3 finds it (/usr/local/lib/python3/dist-packages),
+# so `import soastore` works without touching PYTHONPATH. Sanitizer builds have no bindings.
+if [[ -d "$build_dir/python/soastore" ]]; then
+  cmake --install "$build_dir" --component python --prefix /usr/local >/dev/null
+fi
