@@ -28,7 +28,18 @@ std::string shape_to_string(const Shape& shape) {
   return text + ")";
 }
 
-Array::Array() : Array(DType::Float64, Shape{0}, detail::allocate_buffer(0)) {}
+namespace {
+
+// Every default-constructed (empty) array points here, so creating one costs no allocation
+// (SoA::operator[] makes one for each new field before it is assigned).
+std::shared_ptr<std::byte> empty_buffer() {
+  alignas(4096) static std::byte storage[1];
+  return {std::shared_ptr<std::byte>(), storage};
+}
+
+}  // namespace
+
+Array::Array() : Array(DType::Float64, Shape{0}, empty_buffer()) {}
 
 Array::Array(DType dtype, Shape shape, std::shared_ptr<std::byte> data)
     : dtype_(dtype), shape_(std::move(shape)), size_(shape_element_count(shape_)), data_(std::move(data)) {
