@@ -4,12 +4,12 @@
 #include <sys/uio.h>
 
 #include <algorithm>
-#include <numeric>
 #include <vector>
 
 #include "genericio/byte_order.hpp"
 #include "genericio/crc_trailer.hpp"
 #include "io/checksum.hpp"
+#include "io/chunked_io.hpp"
 #include "soastore/errors.hpp"
 
 namespace soastore::genericio {
@@ -30,39 +30,24 @@ void to_host_order(const SourceFile& source, const BlockRead& read) {
   }
 }
 
-// Reads the raw blocks, merging blocks that follow each other in the file (payload, trailer,
-// payload, ...) into one vectored read, then checks each CRC.
+// Reads the raw blocks in file order, each straight into its destination a chunk at a time with
+// its trailer read along with the last chunk, and checksums each chunk right after it arrived,
+// while it is still in cache (see io/chunked_io.hpp).
 void read_raw(SourceFile& source, const std::vector<const BlockRead*>& reads) {
-  std::vector<Trailer> trailers(reads.size());
-  std::vector<std::size_t> order(reads.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  const auto extent = [&](std::size_t i) -> const BlockExtent& {
-    return source.header.block(reads[i]->rank, reads[i]->variable);
-  };
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return extent(a).offset < extent(b).offset; });
-
-  std::size_t first = 0;
-  while (first < order.size()) {
-    const std::uint64_t run_start = extent(order[first]).offset;
-    std::uint64_t run_end = run_start;
-    std::vector<iovec> buffers;
-    std::size_t last = first;
-    for (; last < order.size() && extent(order[last]).offset == run_end; ++last) {
-      const std::size_t i = order[last];
-      buffers.push_back({reads[i]->destination.data(), reads[i]->destination.size()});
-      buffers.push_back({trailers[i].data(), kTrailerSize});
-      run_end += extent(i).size + kTrailerSize;
+  std::vector<const BlockRead*> ordered = reads;
+  const auto offset_of = [&](const BlockRead* read) { return source.header.block(read->rank, read->variable).offset; };
+  std::sort(ordered.begin(), ordered.end(), [&](const BlockRead* a, const BlockRead* b) { return offset_of(a) < offset_of(b); });
+  for (const BlockRead* read : ordered) {
+    Trailer trailer{};
+    std::uint64_t crc = 0;
+    const std::uint64_t offset = offset_of(read);
+    const std::size_t got = io::read_chunks(source.file, read->destination, offset, trailer,
+                                            [&](std::span<const std::byte> chunk) { crc = io::crc64_xz(chunk, crc); });
+    if (got != read->destination.size() + kTrailerSize) {
+      corrupt(source, *read, "the file ends at byte " + std::to_string(offset + got) + " (truncated while reading)");
     }
-    const std::size_t got = source.file.read_vectored_at(buffers, run_start);
-    if (got != run_end - run_start) {
-      corrupt(source, *reads[order[first]], "the file ends at byte " + std::to_string(run_start + got) +
-                                                 " (truncated while reading)");
-    }
-    first = last;
-  }
-  for (std::size_t i = 0; i < reads.size(); ++i) {
-    if (!trailer_matches(reads[i]->destination, trailers[i].data())) corrupt(source, *reads[i], "data CRC check failed");
-    to_host_order(source, *reads[i]);
+    if (!trailer_matches_crc(crc, trailer.data())) corrupt(source, *read, "data CRC check failed");
+    to_host_order(source, *read);
   }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// Reading data blocks: raw payloads go straight into the caller's memory (adjacent blocks and
-// their CRC trailers in one preadv), BLOSC blocks are decompressed into it; every CRC is checked
-// and elements are put into host byte order.
+// Reading data blocks: raw payloads go straight into the caller's memory a cache-sized chunk at a
+// time, each chunk checksummed as it arrives; BLOSC blocks are decompressed into it; every CRC is
+// checked and elements are put into host byte order.
 
 #include <cstddef>
 #include <span>

@@ -28,8 +28,13 @@ using Trailer = std::array<std::byte, kTrailerSize>;
   return make_trailer(io::crc64_xz(range));
 }
 
+// Whether `trailer` belongs to a range whose CRC-64/XZ is `crc`.
+[[nodiscard]] inline bool trailer_matches_crc(std::uint64_t crc, const std::byte* trailer) noexcept {
+  return crc == ~load_u64(trailer, false);
+}
+
 [[nodiscard]] inline bool trailer_matches(std::span<const std::byte> range, const std::byte* trailer) noexcept {
-  return io::crc64_xz(range) == ~load_u64(trailer, false);
+  return trailer_matches_crc(io::crc64_xz(range), trailer);
 }
 
 }  // namespace soastore::genericio

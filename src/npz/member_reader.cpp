@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "io/checksum.hpp"
+#include "io/chunked_io.hpp"
 #include "npz/byte_codec.hpp"
 #include "npz/corrupt.hpp"
 #include "npz/inflater.hpp"
@@ -19,8 +20,10 @@ namespace {
 using namespace zip;
 
 // The first read of a member: its local header and, usually, its npy header (and all of a small
-// member), so most members cost this read plus one for their data.
-constexpr std::size_t kProbeSize = 16384;
+// member), so most members cost this read plus one for their data. 8 KiB holds a local header
+// padded to a 4096-byte data boundary (ours) plus its npy header; a larger probe would only
+// re-read data bytes.
+constexpr std::size_t kProbeSize = 8192;
 // Deflate emits at least 2 bits per 258 output bytes: no stream inflates by more than this.
 constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
@@ -104,12 +107,16 @@ class MemberReader {
     }
     Array array = Array::allocate(header_.dtype, header_.shape);
     const std::span<std::byte> data = array.bytes();
+    std::uint32_t crc = header_crc;
     if (data_offset + data.size() <= probe_.size()) {
       std::memcpy(data.data(), probe_.data() + data_offset, data.size());  // a small member: the probe has it all
-    } else if (file_.read_at(data, absolute) != data.size()) {
-      fail("truncated");
+      crc = io::crc32_zip(data, crc);
+    } else {
+      // Each chunk is checksummed right after it arrived, while it is in cache (io/chunked_io.hpp).
+      const auto checksum = [&](std::span<const std::byte> chunk) { crc = io::crc32_zip(chunk, crc); };
+      if (io::read_chunks(file_, data, absolute, {}, checksum) != data.size()) fail("truncated");
     }
-    check_crc(io::crc32_zip(data, header_crc));
+    check_crc(crc);
     return array;
   }
 

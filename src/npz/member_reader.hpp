@@ -1,7 +1,7 @@
 #pragma once
 // Loads one .npy member of a zip archive into an Array: reads its local header (to find where its
-// data start), its npy header, and its data with one read straight into a fresh Array (or maps
-// it), inflating deflated members directly into the Array. Checks the CRC-32 and every size.
+// data start), its npy header, and its data straight into a fresh Array a chunk at a time, each
+// chunk checksummed as it arrives (or maps it), inflating deflated members directly into the Array. Checks the CRC-32 and every size.
 
 #include "io/file.hpp"
 #include "npz/zip_directory.hpp"

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "io/checksum.hpp"
+#include "io/chunked_io.hpp"
 #include "io/file.hpp"
 #include "npz/byte_codec.hpp"
 #include "npz/member_name.hpp"
@@ -15,12 +16,12 @@ namespace {
 
 using namespace zip;
 
-// Where one member goes. Its local header and npy header are bytes [begin, end) of the staging
-// buffer; its array data follow them in the file, written from the array itself.
+// Where one member goes. Its local header and npy header are bytes [begin, end) of the buffer of
+// local sections; its array data follow them in the file, written from the array itself.
 struct PlannedMember {
   std::string name;
   const Array* array;
-  std::uint32_t crc;
+  std::uint32_t crc;     // known once the member is written
   std::uint64_t size;    // npy header + data; stored, so compressed and uncompressed alike
   std::uint64_t offset;  // of the local header
   bool zip64_sizes;
@@ -28,6 +29,14 @@ struct PlannedMember {
   std::size_t begin;
   std::size_t end;
 };
+
+// Where a local header keeps its CRC-32: after signature, versions, flags, method, time and date.
+constexpr std::size_t kLocalCrcOffset = 14;
+
+// Fills in the CRC-32 of the local header that starts at `local_header`.
+void store_local_crc(std::byte* local_header, std::uint32_t crc) {
+  for (std::size_t i = 0; i < 4; ++i) local_header[kLocalCrcOffset + i] = static_cast<std::byte>((crc >> (8 * i)) & 0xff);
+}
 
 std::uint16_t name_flags(const std::string& name) {
   const bool ascii = std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -157,38 +166,58 @@ void append_end_records(std::vector<std::byte>& staging, std::uint64_t entries, 
 }  // namespace
 
 void write_npz(const std::filesystem::path& path, const SoA& soa, const WriteOptions& options) {
-  // All headers go into one buffer first; then the file is written by one vectored write of
-  // [local+npy header, array data]... + [central directory, end records]: no data copied.
-  std::vector<std::byte> staging;
+  // Every offset and size is known before any CRC, so all headers are laid out first, with the
+  // CRCs still zero. Then the members stream out in file order: each array is checksummed a chunk
+  // at a time right before that chunk is written (io/chunked_io.hpp), and the data are never
+  // copied. A small member is checksummed whole before its local header is queued, so the header
+  // goes out complete; a large one's header has reached the file before its CRC is known, and
+  // its CRC is written into it afterwards with one 4-byte pwrite.
+  std::vector<std::byte> locals;
   std::vector<PlannedMember> members;
   members.reserve(soa.size());
   std::uint64_t offset = 0;
   for (const auto& [field, array] : soa) {
     const std::string npy = encode_npy_header(array.dtype(), array.shape());
-    const auto* npy_bytes = reinterpret_cast<const std::byte*>(npy.data());
     PlannedMember& member = members.emplace_back();
     member.name = member_name(field);
     member.array = &array;
-    member.crc = io::crc32_zip(array.bytes(), io::crc32_zip({npy_bytes, npy.size()}));
+    member.crc = 0;
     member.size = npy.size() + array.nbytes();
     member.offset = offset;
     member.zip64_sizes = member.size >= options.zip64_threshold;
     member.zip64_offset = offset >= options.zip64_threshold;
-    offset = append_local_section(staging, member, npy) + array.nbytes();
+    offset = append_local_section(locals, member, npy) + array.nbytes();
   }
-  const std::size_t directory_begin = staging.size();
-  for (const PlannedMember& member : members) append_central_header(staging, member);
-  append_end_records(staging, members.size(), offset, staging.size() - directory_begin, options.zip64_threshold);
+  const std::uint64_t directory_offset = offset;
 
-  std::vector<iovec> buffers;
-  buffers.reserve(2 * members.size() + 1);
-  for (const PlannedMember& member : members) {
-    buffers.push_back({staging.data() + member.begin, member.end - member.begin});
-    buffers.push_back({const_cast<void*>(member.array->data()), member.array->nbytes()});
-  }
-  buffers.push_back({staging.data() + directory_begin, staging.size() - directory_begin});
   io::File file = io::File::create(path);
-  file.write_vectored_at(buffers, 0);
+  io::GatheringWriter writer(file, 0);
+  for (PlannedMember& member : members) {
+    const std::span<const std::byte> section(locals.data() + member.begin, member.end - member.begin);
+    const std::size_t npy_size = static_cast<std::size_t>(member.size - member.array->nbytes());
+    std::uint32_t crc = io::crc32_zip(section.last(npy_size));
+    const auto checksum = [&](std::span<const std::byte> chunk) { crc = io::crc32_zip(chunk, crc); };
+    if (member.size <= io::kChunkBytes) {
+      checksum(member.array->bytes());
+      store_local_crc(&locals[member.begin], crc);
+      writer.append(section);
+      writer.append(member.array->bytes());
+    } else {
+      writer.append(section);
+      writer.append_chunks(member.array->bytes(), checksum);
+      store_local_crc(&locals[member.begin], crc);
+      if (writer.has_written(member.offset)) {
+        file.write_at(std::span(locals).subspan(member.begin + kLocalCrcOffset, 4), member.offset + kLocalCrcOffset);
+      }
+    }
+    member.crc = crc;
+  }
+  std::vector<std::byte> directory;
+  for (const PlannedMember& member : members) append_central_header(directory, member);
+  const std::size_t directory_size = directory.size();
+  append_end_records(directory, members.size(), directory_offset, directory_size, options.zip64_threshold);
+  writer.append(directory);
+  writer.flush();
   file.close();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Writes an SoA as a zip archive of stored .npy members, each member's array data starting on a
-// 4096-byte boundary, in one vectored write straight from the arrays' buffers.
+// 4096-byte boundary, straight from the arrays' buffers a cache-sized chunk at a time, each chunk
+// checksummed right before it is written.
 
 #include <cstddef>
 #include <cstdint>
