@@ -63,6 +63,9 @@ File File::create(const std::filesystem::path& path) {
   return open_with(path, O_WRONLY | O_CREAT | O_TRUNC, "create");
 }
 File File::open_write(const std::filesystem::path& path) { return open_with(path, O_WRONLY, "open for writing"); }
+File File::open_or_create(const std::filesystem::path& path) {
+  return open_with(path, O_WRONLY | O_CREAT, "open for writing");
+}
 
 File::File(File&& other) noexcept : fd_(other.fd_), path_(std::move(other.path_)) { other.fd_ = -1; }
 

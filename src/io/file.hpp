@@ -21,6 +21,9 @@ class File {
   static File create(const std::filesystem::path& path);
   // Opens an existing file for writing without truncating it.
   static File open_write(const std::filesystem::path& path);
+  // Opens a file for writing without truncating it, creating it (mode 0644) if missing, so that
+  // several writers of one file may open it in any order.
+  static File open_or_create(const std::filesystem::path& path);
 
   File(File&& other) noexcept;
   File& operator=(File&& other) noexcept;

@@ -1,11 +1,9 @@
-// genericio::write: rank 0 lays out and writes the header, then every rank writes its own blocks
-// straight from the caller's arrays (or their compressed copies) with one vectored write; errors
-// are agreed on collectively.
-#include <sys/uio.h>
-
+// genericio::write: the ranks exchange what the header needs in one round, then rank 0 writes the
+// header while every rank writes its own blocks straight from the caller's arrays (or their
+// compressed copies) a cache-sized chunk at a time; errors are agreed on collectively.
 #include <bit>
+#include <exception>
 #include <optional>
-
 #include <string>
 #include <vector>
 
@@ -14,6 +12,7 @@
 #include "genericio/header.hpp"
 #include "genericio/soa_rules.hpp"
 #include "io/checksum.hpp"
+#include "io/chunked_io.hpp"
 #include "io/file.hpp"
 #include "mpi/collective.hpp"
 #include "mpi/genericio_topology.hpp"
@@ -61,80 +60,110 @@ std::vector<Variable> describe_variables(const SoA& soa, const WriteOptions& opt
   return variables;
 }
 
-// Every rank must bring the same variables; the file has one list. Comparing a CRC of each
-// rank's list (its minimum and maximum over the ranks) finds any difference in one allreduce.
-void agree_on_variables(MPI_Comm comm, const std::vector<Variable>& variables) {
+// A CRC of the variable list (names, order, flags, sizes): every rank must bring the same
+// variables, since the file has one list, and comparing CRCs finds any difference.
+std::uint64_t variables_crc(const std::vector<Variable>& variables) {
   std::uint64_t crc = 0;
   for (const Variable& v : variables) {
     const std::string entry = v.name + '\0' + std::to_string(v.flags) + ',' + std::to_string(v.size) + ',' +
                               std::to_string(v.element_size) + ';';
     crc = io::crc64_xz(std::as_bytes(std::span(entry)), crc);
   }
-  std::uint64_t extremes[2] = {crc, ~crc};
-  mpi::check(MPI_Allreduce(MPI_IN_PLACE, extremes, 2, MPI_UINT64_T, MPI_MIN, comm), "MPI_Allreduce");
-  if (extremes[0] != ~extremes[1]) {
-    throw InvalidData("GenericIO write: the ranks bring different variables (names, order, dtypes or flags differ)");
-  }
+  return crc;
 }
 
-// The header every rank computes alike from everyone's row counts, coordinates and (for
-// compressed writes) block sizes, gathered in one MPI_Allgather.
-Header build_header(MPI_Comm comm, const SoA& soa, const WriteOptions& options, std::vector<Variable> variables,
-                    const std::vector<Payload>& payloads) {
-  constexpr std::uint64_t kCompressedBit = std::uint64_t{1} << 63;
-  const mpi::RankGrid grid = mpi::rank_grid(comm);
+// What each rank tells the others before the header can be built, gathered in one MPI_Allgather:
+// whether its checks passed, its variable list's CRC, its rows and its grid coordinates. One
+// round instead of separate rounds for error agreement, variable agreement and the row counts.
+enum Word : std::size_t { kFailed, kVariablesCrc, kRows, kCoord0, kWords = kCoord0 + 3 };
+
+std::vector<std::uint64_t> gather_rank_facts(MPI_Comm comm, const SoA& soa, const std::vector<Variable>& variables,
+                                             const std::exception_ptr& error) {
   int size = 0;
   mpi::check(MPI_Comm_size(comm, &size), "MPI_Comm_size");
-  const std::uint64_t rows = soa.empty() ? 0 : rows_of(soa.begin()->second);
-  std::vector<std::uint64_t> mine = {rows, grid.coords[0], grid.coords[1], grid.coords[2]};
-  for (const Payload& payload : payloads) mine.push_back(payload.bytes().size() | (payload.compressed ? kCompressedBit : 0));
-  const std::size_t stride = mine.size();
-  std::vector<std::uint64_t> all(stride * static_cast<std::size_t>(size));
-  mpi::check(MPI_Allgather(mine.data(), static_cast<int>(stride), MPI_UINT64_T, all.data(), static_cast<int>(stride),
-                           MPI_UINT64_T, comm),
-             "MPI_Allgather");
+  std::uint64_t mine[kWords] = {error ? 1u : 0u, 0, 0, 0, 0, 0};
+  if (!error) {
+    const mpi::RankGrid grid = mpi::rank_grid(comm);  // checked by prepare: does not throw here
+    mine[kVariablesCrc] = variables_crc(variables);
+    mine[kRows] = soa.empty() ? 0 : rows_of(soa.begin()->second);
+    for (std::size_t d = 0; d < 3; ++d) mine[kCoord0 + d] = grid.coords[d];
+  }
+  std::vector<std::uint64_t> all(kWords * static_cast<std::size_t>(size));
+  mpi::check(MPI_Allgather(mine, kWords, MPI_UINT64_T, all.data(), kWords, MPI_UINT64_T, comm), "MPI_Allgather");
+  bool failed = false;
+  for (std::size_t r = 0; r < static_cast<std::size_t>(size); ++r) failed |= all[r * kWords + kFailed] != 0;
+  // Every rank saw the same flags, so either all agree on the error here or none does.
+  if (failed) mpi::agree_on_error(comm, error);
+  for (std::size_t r = 1; r < static_cast<std::size_t>(size); ++r) {
+    if (all[r * kWords + kVariablesCrc] != all[kVariablesCrc]) {
+      throw InvalidData("GenericIO write: the ranks bring different variables (names, order, dtypes or flags differ)");
+    }
+  }
+  return all;
+}
 
+// Compressed blocks have sizes only their rank knows: one more MPI_Allgather, after the ranks
+// agreed on the variables (so every rank sends as many sizes).
+std::vector<std::uint64_t> gather_block_sizes(MPI_Comm comm, const std::vector<Payload>& payloads) {
+  constexpr std::uint64_t kCompressedBit = std::uint64_t{1} << 63;
+  int size = 0;
+  mpi::check(MPI_Comm_size(comm, &size), "MPI_Comm_size");
+  std::vector<std::uint64_t> mine;
+  for (const Payload& payload : payloads) mine.push_back(payload.bytes().size() | (payload.compressed ? kCompressedBit : 0));
+  std::vector<std::uint64_t> all(mine.size() * static_cast<std::size_t>(size));
+  mpi::check(MPI_Allgather(mine.data(), static_cast<int>(mine.size()), MPI_UINT64_T, all.data(),
+                           static_cast<int>(mine.size()), MPI_UINT64_T, comm),
+             "MPI_Allgather");
+  return all;
+}
+
+// The header every rank computes alike from everyone's facts (and block sizes when compressed).
+Header build_header(MPI_Comm comm, const WriteOptions& options, std::vector<Variable> variables,
+                    const std::vector<std::uint64_t>& facts, const std::vector<std::uint64_t>& block_sizes) {
+  constexpr std::uint64_t kCompressedBit = std::uint64_t{1} << 63;
   Header header;
   header.big_endian = std::endian::native == std::endian::big;  // writers use their own order
-  header.dims = grid.dims;
+  header.dims = mpi::rank_grid(comm).dims;
   header.phys_origin = options.phys_origin;
   header.phys_scale = options.phys_scale;
   header.variables = std::move(variables);
-  for (std::size_t r = 0; r < static_cast<std::size_t>(size); ++r) {
-    const std::uint64_t* entry = all.data() + stride * r;
-    header.ranks.push_back({{entry[1], entry[2], entry[3]}, entry[0], 0, r});
-    header.total_rows += entry[0];
+  const std::size_t count = header.variables.size();
+  for (std::size_t r = 0; r < facts.size() / kWords; ++r) {
+    const std::uint64_t* entry = facts.data() + kWords * r;
+    header.ranks.push_back({{entry[kCoord0], entry[kCoord0 + 1], entry[kCoord0 + 2]}, entry[kRows], 0, r});
+    header.total_rows += entry[kRows];
     if (!options.compress) continue;
-    for (std::size_t v = 0; v < header.variables.size(); ++v) {
-      header.blocks.push_back({0, entry[4 + v] & ~kCompressedBit, (entry[4 + v] & kCompressedBit) != 0});
+    for (std::size_t v = 0; v < count; ++v) {
+      const std::uint64_t block = block_sizes[r * count + v];
+      header.blocks.push_back({0, block & ~kCompressedBit, (block & kCompressedBit) != 0});
     }
   }
   return header;
 }
 
-void write_header(const std::filesystem::path& path, const Header& header, std::uint64_t file_length) {
-  io::File file = io::File::create(path);
-  // The final length first, as the reference: the file is exactly header + blocks, whatever was there.
-  file.truncate(file_length);
-  file.write_at(encode_header(header), 0);
-  file.close();
-}
-
-// This rank's blocks, payload and trailer after trailer, in one vectored write.
-void write_blocks(const std::filesystem::path& path, const Header& header, const std::vector<Payload>& payloads,
-                  std::size_t rank) {
-  std::vector<Trailer> trailers;
-  trailers.reserve(payloads.size());
-  std::vector<iovec> buffers;
-  for (const Payload& payload : payloads) {
-    const std::span<const std::byte> bytes = payload.bytes();
-    trailers.push_back(trailer_of(bytes));
-    buffers.push_back({const_cast<std::byte*>(bytes.data()), bytes.size()});
-    buffers.push_back({trailers.back().data(), kTrailerSize});
+// Rank 0 writes the header, every rank its blocks, payload and trailer after trailer; each
+// payload is checksummed a chunk at a time right before that chunk is written (see
+// io/chunked_io.hpp), so the CRC reads cached bytes. Every rank opens the file without truncating
+// it, so no rank waits for rank 0 to create it; rank 0 sets the final length, as the reference
+// does, so the file is exactly header + blocks whatever was there before, and every byte below
+// that length is written by some rank.
+void write_file(const std::filesystem::path& path, const Header& header, std::uint64_t file_length,
+                const std::vector<Payload>& payloads, std::size_t rank) {
+  io::File file = io::File::open_or_create(path);
+  if (rank == 0) {
+    file.truncate(file_length);
+    file.write_at(encode_header(header), 0);
   }
-  if (buffers.empty()) return;
-  io::File file = io::File::open_write(path);
-  file.write_vectored_at(buffers, header.ranks[rank].start);
+  std::vector<Trailer> trailers;
+  trailers.reserve(payloads.size());  // no reallocation: the writer holds pointers into it
+  io::GatheringWriter writer(file, header.ranks[rank].start);
+  for (const Payload& payload : payloads) {
+    std::uint64_t crc = 0;
+    writer.append_chunks(payload.bytes(), [&](std::span<const std::byte> chunk) { crc = io::crc64_xz(chunk, crc); });
+    trailers.push_back(make_trailer(crc));
+    writer.append(trailers.back());
+  }
+  writer.flush();
   file.close();
 }
 
@@ -145,19 +174,20 @@ void write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, con
   mpi::check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
   std::vector<Variable> variables;
   std::vector<Payload> payloads;
-  mpi::run_collectively(comm, [&] {
+  std::exception_ptr error;
+  try {
     check_writable_variables(soa);
     variables = describe_variables(soa, options);
     (void)mpi::rank_grid(comm);  // a grid the format cannot record fails here, on every rank
     payloads = prepare_payloads(soa, variables, options.compress);
-  });
-  agree_on_variables(comm, variables);
-  Header header = build_header(comm, soa, options, std::move(variables), payloads);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  const std::vector<std::uint64_t> facts = gather_rank_facts(comm, soa, variables, error);
+  const std::vector<std::uint64_t> block_sizes = options.compress ? gather_block_sizes(comm, payloads) : std::vector<std::uint64_t>{};
+  Header header = build_header(comm, options, std::move(variables), facts, block_sizes);
   const std::uint64_t file_length = assign_layout(header, options.block_headers || options.compress);
-  mpi::run_collectively(comm, [&] {
-    if (rank == 0) write_header(path, header, file_length);
-  });
-  mpi::run_collectively(comm, [&] { write_blocks(path, header, payloads, static_cast<std::size_t>(rank)); });
+  mpi::run_collectively(comm, [&] { write_file(path, header, file_length, payloads, static_cast<std::size_t>(rank)); });
 }
 
 }  // namespace soastore::genericio
