@@ -1,6 +1,7 @@
 #include "npz/zip_directory.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "npz/byte_codec.hpp"
@@ -56,21 +57,44 @@ void read_zip64_end(io::File& file, std::span<const std::byte> locator_bytes, st
   if (disk != 0 || directory_disk != 0 || entries_here != location.entries) multi_disk(path);
 }
 
+// The last bytes of the archive: the end records and, for most archives, the whole directory.
+struct Tail {
+  std::vector<std::byte> bytes;
+  std::uint64_t offset = 0;
+};
+
+// Where in `tail` the last end record starts whose comment runs exactly to the end of the file;
+// nullopt if there is none.
+std::optional<std::size_t> find_end_record(std::span<const std::byte> tail) {
+  if (tail.size() < kEndSize) return std::nullopt;
+  for (std::size_t end = tail.size() - kEndSize + 1; end-- > 0;) {
+    if (load_le(&tail[end], 4) == kEndSignature && end + kEndSize + load_le(&tail[end + 20], 2) == tail.size()) return end;
+  }
+  return std::nullopt;
+}
+
 // Reads the end of central directory record, and the ZIP64 one when its locator precedes it.
-DirectoryLocation locate_directory(io::File& file, std::uint64_t file_size) {
+// The first read is 4 KiB: an archive without a comment (ours, numpy's) has its end records and
+// usually its whole directory there. Only when that does not hold the end record and the ZIP64
+// locator before it is the largest tail a comment allows read.
+DirectoryLocation locate_directory(io::File& file, std::uint64_t file_size, Tail& tail_read) {
+  constexpr std::uint64_t kShortTail = 4096;
+  constexpr std::uint64_t kLongestTail = kEndSize + kMaxCommentLength + kZip64LocatorSize;
   const std::string& path = file.path();
   if (file_size < kEndSize) throw_corrupt(path, "too short for a zip archive");
-  const auto tail_size = static_cast<std::size_t>(
-      std::min<std::uint64_t>(file_size, kEndSize + kMaxCommentLength + kZip64LocatorSize));
-  const std::uint64_t tail_offset = file_size - tail_size;
-  const std::vector<std::byte> tail_bytes = read_exactly(file, tail_offset, tail_size, "end of central directory");
-  const std::span<const std::byte> tail(tail_bytes);
-  // The last record whose comment runs exactly to the end of the file.
-  std::size_t end = tail_size - kEndSize + 1;
-  for (;;) {
-    if (end-- == 0) throw_corrupt(path, "no end of central directory record (not a zip archive, or truncated)");
-    if (load_le(&tail[end], 4) == kEndSignature && end + kEndSize + load_le(&tail[end + 20], 2) == tail_size) break;
+  std::optional<std::size_t> found;
+  for (const std::uint64_t wanted : {kShortTail, kLongestTail}) {
+    const auto tail_size = static_cast<std::size_t>(std::min<std::uint64_t>(file_size, wanted));
+    tail_read.offset = file_size - tail_size;
+    tail_read.bytes = read_exactly(file, tail_read.offset, tail_size, "end of central directory");
+    found = find_end_record(tail_read.bytes);
+    const bool whole_file = tail_read.offset == 0;
+    if (whole_file || wanted == kLongestTail || (found && *found >= kZip64LocatorSize)) break;
   }
+  if (!found) throw_corrupt(path, "no end of central directory record (not a zip archive, or truncated)");
+  const std::size_t end = *found;
+  const std::span<const std::byte> tail(tail_read.bytes);
+  const std::uint64_t tail_offset = tail_read.offset;
   ByteSource record(tail.subspan(end + 4), path, "end of central directory");
   const std::uint16_t disk = record.u16();
   const std::uint16_t directory_disk = record.u16();
@@ -149,7 +173,8 @@ ZipMember parse_central_header(ByteSource& directory, const std::string& path) {
 ZipDirectory read_zip_directory(io::File& file) {
   const std::string& path = file.path();
   const std::uint64_t file_size = file.size();
-  const DirectoryLocation location = locate_directory(file, file_size);
+  Tail tail;
+  const DirectoryLocation location = locate_directory(file, file_size, tail);
   if (location.offset > location.limit || location.size > location.limit - location.offset) {
     throw_corrupt(path, "central directory (offset " + std::to_string(location.offset) + ", " +
                             std::to_string(location.size) + " bytes) lies outside the archive");
@@ -159,9 +184,16 @@ ZipDirectory read_zip_directory(io::File& file) {
     throw_corrupt(path, std::to_string(location.entries) + " entries cannot fit a central directory of " +
                             std::to_string(location.size) + " bytes");
   }
-  const std::vector<std::byte> bytes =
-      read_exactly(file, location.offset, static_cast<std::size_t>(location.size), "central directory");
-  ByteSource directory(bytes, path, "central directory");
+  std::vector<std::byte> bytes;
+  std::span<const std::byte> directory_bytes;
+  if (location.offset >= tail.offset) {  // already read with the end records
+    directory_bytes = std::span(tail.bytes).subspan(static_cast<std::size_t>(location.offset - tail.offset),
+                                                    static_cast<std::size_t>(location.size));
+  } else {
+    bytes = read_exactly(file, location.offset, static_cast<std::size_t>(location.size), "central directory");
+    directory_bytes = bytes;
+  }
+  ByteSource directory(directory_bytes, path, "central directory");
   ZipDirectory result;
   result.members_end = location.offset;
   result.members.reserve(static_cast<std::size_t>(location.entries));
