@@ -36,6 +36,9 @@ struct WriteOptions {
   // BLOSC-compress every block that blosc can make smaller (the others stay raw), as the
   // reference does with compression on; implies block headers. Costs a compressed copy per block.
   bool compress = false;
+  // Every array must be 1-D (GenericIOStore's rule): a (rows, k) array is InvalidData. The check
+  // rides on the write's first collective round instead of costing one of its own.
+  bool one_dimensional = false;
 };
 
 // Collective over `comm`: every rank contributes its own rows of the same variables (same names,

@@ -176,7 +176,11 @@ void write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, con
   std::vector<Payload> payloads;
   std::exception_ptr error;
   try {
-    check_writable_variables(soa);
+    if (options.one_dimensional) {
+      check_writable(soa);
+    } else {
+      check_writable_variables(soa);
+    }
     variables = describe_variables(soa, options);
     (void)mpi::rank_grid(comm);  // a grid the format cannot record fails here, on every rank
     payloads = prepare_payloads(soa, variables, options.compress);

@@ -1,6 +1,5 @@
 #include "stores/genericio_file_storage.hpp"
 
-#include "genericio/soa_rules.hpp"
 #include "io/file.hpp"
 #include "mpi/collective.hpp"
 #include "soastore/genericio.hpp"
@@ -17,11 +16,11 @@ std::filesystem::path GenericIOFileStorage::file_of(const std::string& key) cons
 void GenericIOFileStorage::write(const std::string& key, const SoA& soa) {
   const MPI_Comm comm = partition_.comm();
   const bool root = partition_.rank() == 0;
-  mpi::run_collectively(comm, [&] { genericio::check_writable(soa); });
   const std::filesystem::path final_path = file_of(key);
   const std::filesystem::path partial = partial_file_name(final_path);
   genericio::WriteOptions options;
   options.phys_scale = {box_size_, box_size_, box_size_};
+  options.one_dimensional = true;  // checked on every rank before any file is touched
   try {
     genericio::write(comm, partial, soa, options);
     // Every rank has written its blocks (write agrees on the outcome): the file is complete.
@@ -42,8 +41,8 @@ SoA GenericIOFileStorage::read(const std::string& key, const std::vector<std::st
 }
 
 void GenericIOFileStorage::erase(const std::string& key) {
-  // run_collectively starts with every rank arriving, so no rank is still reading the file.
-  mpi::run_collectively(partition_.comm(), [] {});
+  // One round: no rank can still be using the file, because every write and read of it ended in
+  // a collective agreement, which no rank leaves before every rank has finished its part.
   mpi::run_collectively(partition_.comm(), [&] {
     if (partition_.rank() == 0) io::remove_file(file_of(key));
   });
