@@ -18,16 +18,6 @@ constexpr std::size_t kGrowthAxisMaxDigits = 21;
 
 char native_byte_order() { return std::endian::native == std::endian::little ? '<' : '>'; }
 
-std::string python_tuple(const Shape& shape) {
-  std::string text = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i != 0) text += ", ";
-    text += std::to_string(shape[i]);
-  }
-  if (shape.size() == 1) text += ",";
-  return text + ")";
-}
-
 std::string descr_of(DType dtype) {
   const DTypeInfo& info = dtype_info(dtype);
   const char order = info.size == 1 ? '|' : native_byte_order();
@@ -192,7 +182,8 @@ std::string encode_npy_header(DType dtype, const Shape& shape) {
     throw InvalidData("npy arrays have at most 32 dimensions, not " + std::to_string(shape.size()));
   }
   // Keys sorted, as numpy writes them.
-  std::string dict = "{'descr': '" + descr_of(dtype) + "', 'fortran_order': False, 'shape': " + python_tuple(shape) + ", }";
+  // shape_to_string writes a Python tuple ("(3,)"), exactly as numpy does.
+  std::string dict = "{'descr': '" + descr_of(dtype) + "', 'fortran_order': False, 'shape': " + shape_to_string(shape) + ", }";
   if (!shape.empty()) dict.append(kGrowthAxisMaxDigits - std::to_string(shape.front()).size(), ' ');
   const std::size_t with_newline = dict.size() + 1;
   // Version 1.0 stores the length in 2 bytes, 2.0 in 4; numpy takes the smallest that fits.

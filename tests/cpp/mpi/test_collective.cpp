@@ -3,23 +3,15 @@
 
 #include <cerrno>
 
+#include "support/mpi_world.hpp"
 #include "mpi/collective.hpp"
 #include "soastore/errors.hpp"
 
 using soastore::mpi::run_collectively;
 
-namespace {
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
-int world_size() {
-  int size = 0;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  return size;
-}
-}  // namespace
+using soastore::testing::world_rank;
+using soastore::testing::world_size;
+
 
 TEST(Collective, SuccessEverywhereThrowsNowhere) {
   int ran = 0;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include "support/mpi_world.hpp"
 #include "genericio/file_bytes.hpp"
 #include "genericio/vector_catalog.hpp"
 #include "mpi/genericio_redistribution.hpp"
@@ -14,19 +15,10 @@
 using namespace soastore;
 using namespace soastore::testing;
 
+using soastore::testing::world_rank;
+using soastore::testing::world_size;
+
 namespace {
-
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
-
-int world_size() {
-  int size = 0;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  return size;
-}
 
 void expect_equal_soa(const SoA& actual, const SoA& expected, const std::string& context) {
   ASSERT_EQ(actual.names(), expected.names()) << context;

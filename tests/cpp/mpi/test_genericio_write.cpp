@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "support/mpi_world.hpp"
 #include "genericio/file_bytes.hpp"
 #include "genericio/vector_catalog.hpp"
 #include "io/system_calls.hpp"
@@ -16,19 +17,10 @@
 using namespace soastore;
 using namespace soastore::testing;
 
+using soastore::testing::world_rank;
+using soastore::testing::world_size;
+
 namespace {
-
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
-
-int world_size() {
-  int size = 0;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  return size;
-}
 
 // Writes the vector's data as its writer did (rows per rank, variable order and flags, origin,
 // scale, dims) and compares the bytes with the reference's file.

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "support/mpi_world.hpp"
 #include "io/system_calls.hpp"
 #include "npz/npz_test_support.hpp"
 #include "soastore/npz.hpp"
@@ -15,13 +16,9 @@
 using namespace soastore;
 using namespace soastore::testing;
 
-namespace {
+using soastore::testing::world_rank;
 
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
+namespace {
 
 // Different on every rank: rank r has 3*r rows, so rank 0 has none.
 SoA rank_soa(std::uint64_t seed) {

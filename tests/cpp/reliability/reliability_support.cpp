@@ -73,18 +73,6 @@ std::string make_temporary_directory() {
 
 }  // namespace
 
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
-
-int world_size() {
-  int size = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  return size;
-}
-
 SoA rank_soa(std::size_t rows, int seed) {
   const auto base = static_cast<std::int64_t>(1000000 * seed + 1000 * world_rank());
   std::vector<std::int64_t> id(rows);

@@ -12,11 +12,9 @@
 
 #include "io/system_calls.hpp"
 #include "soastore/soastore.hpp"
+#include "support/mpi_world.hpp"
 
 namespace soastore::testing {
-
-int world_rank();
-int world_size();
 
 // Rank r's SoA of `rows` rows (values depend on r and `seed`), of dtypes both stores take.
 SoA rank_soa(std::size_t rows, int seed = 0);

@@ -4,17 +4,14 @@
 
 #include <cstdint>
 
+#include "support/mpi_world.hpp"
 #include "soastore/soastore.hpp"
 
 using namespace soastore;
 
-namespace {
+using soastore::testing::world_rank;
 
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
+namespace {
 
 // Rank r holds 3*r rows, so rank 0 has none.
 SoA halo_soa(std::size_t rows) {
