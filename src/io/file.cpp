@@ -62,7 +62,6 @@ File File::open_read(const std::filesystem::path& path) { return open_with(path,
 File File::create(const std::filesystem::path& path) {
   return open_with(path, O_WRONLY | O_CREAT | O_TRUNC, "create");
 }
-File File::open_write(const std::filesystem::path& path) { return open_with(path, O_WRONLY, "open for writing"); }
 File File::open_or_create(const std::filesystem::path& path) {
   return open_with(path, O_WRONLY | O_CREAT, "open for writing");
 }

@@ -19,8 +19,6 @@ class File {
   static File open_read(const std::filesystem::path& path);
   // Creates (or truncates) a file for writing with mode 0644.
   static File create(const std::filesystem::path& path);
-  // Opens an existing file for writing without truncating it.
-  static File open_write(const std::filesystem::path& path);
   // Opens a file for writing without truncating it, creating it (mode 0644) if missing, so that
   // several writers of one file may open it in any order.
   static File open_or_create(const std::filesystem::path& path);
