@@ -7,26 +7,16 @@
 
 #include "npz/npy_header.hpp"
 #include "npz/npy_layout.hpp"
+#include "npz/zip_builder.hpp"
 
 using namespace soastore;
 using namespace soastore::npz;
+using soastore::testing::npy_v1_header;
 
 namespace {
 
 std::span<const std::byte> bytes_of(const std::string& text) {
   return {reinterpret_cast<const std::byte*>(text.data()), text.size()};
-}
-
-// A version 1.0 header around `dict` (padded to 64 like numpy, unless told the length).
-std::string v1_header(const std::string& dict) {
-  std::string body = dict;
-  body.append(63 - (10 + body.size()) % 64, ' ');
-  body += '\n';
-  std::string header = "\x93NUMPY\x01";
-  header += '\0';
-  header += static_cast<char>(body.size() & 0xff);
-  header += static_cast<char>(body.size() >> 8);
-  return header + body;
 }
 
 NpyHeader parse(const std::string& header) { return parse_npy_header(bytes_of(header), "test.npz", "a.npy"); }
@@ -64,13 +54,13 @@ TEST(NpyHeader, EveryHeaderIsAMultipleOf64AndParsesBack) {
 }
 
 TEST(NpyHeader, AcceptsWhatLiteralEvalAccepts) {
-  const NpyHeader h = parse(v1_header("{ \"shape\" :(2 ,3) ,'fortran_order':True,'descr':'>i4'}"));
+  const NpyHeader h = parse(npy_v1_header("{ \"shape\" :(2 ,3) ,'fortran_order':True,'descr':'>i4'}"));
   EXPECT_EQ(h.dtype, DType::Int32);
   EXPECT_EQ(h.shape, (Shape{2, 3}));
   EXPECT_TRUE(h.fortran_order);
   EXPECT_TRUE(h.foreign_byte_order);
-  EXPECT_FALSE(parse(v1_header("{'descr': '|u1', 'fortran_order': False, 'shape': (4,)}")).foreign_byte_order);
-  EXPECT_FALSE(parse(v1_header("{'descr': '>u1', 'fortran_order': False, 'shape': (4,)}")).foreign_byte_order);
+  EXPECT_FALSE(parse(npy_v1_header("{'descr': '|u1', 'fortran_order': False, 'shape': (4,)}")).foreign_byte_order);
+  EXPECT_FALSE(parse(npy_v1_header("{'descr': '>u1', 'fortran_order': False, 'shape': (4,)}")).foreign_byte_order);
 }
 
 TEST(NpyHeader, HostileHeadersAreCorrupt) {
@@ -99,10 +89,10 @@ TEST(NpyHeader, HostileHeadersAreCorrupt) {
       "{'descr': '<f\\x38', 'fortran_order': False, 'shape': (3,)}",
       "{'descr': '<f8, 'fortran_order': False, 'shape': (3,)}",
   };
-  for (const std::string& dict : dicts) EXPECT_THROW((void)parse(v1_header(dict)), CorruptFile) << dict;
+  for (const std::string& dict : dicts) EXPECT_THROW((void)parse(npy_v1_header(dict)), CorruptFile) << dict;
   std::string many_dims = "{'descr': '<f8', 'fortran_order': False, 'shape': (";
   for (int i = 0; i < 33; ++i) many_dims += "1, ";
-  EXPECT_THROW((void)parse(v1_header(many_dims + ")}")), CorruptFile);
+  EXPECT_THROW((void)parse(npy_v1_header(many_dims + ")}")), CorruptFile);
 }
 
 TEST(NpyHeader, BadPreamblesAreCorrupt) {

@@ -95,7 +95,7 @@ std::vector<std::byte> npy_bytes(const Array& array) {
   return bytes;
 }
 
-std::vector<std::byte> npy_with_dict(const std::string& dict, std::size_t data_bytes) {
+std::string npy_v1_header(const std::string& dict) {
   std::string body = dict;
   body.append(63 - (10 + body.size()) % 64, ' ');
   body += '\n';
@@ -103,7 +103,11 @@ std::vector<std::byte> npy_with_dict(const std::string& dict, std::size_t data_b
   header += '\0';
   header += static_cast<char>(body.size() & 0xff);
   header += static_cast<char>(body.size() >> 8);
-  header += body;
+  return header + body;
+}
+
+std::vector<std::byte> npy_with_dict(const std::string& dict, std::size_t data_bytes) {
+  const std::string header = npy_v1_header(dict);
   std::vector<std::byte> bytes(header.size() + data_bytes, std::byte{0});
   std::memcpy(bytes.data(), header.data(), header.size());
   return bytes;

@@ -24,6 +24,8 @@ struct BuiltMember {
 std::vector<std::byte> build_zip(const std::vector<BuiltMember>& members);
 // The .npy bytes (our header + data) of `array`.
 std::vector<std::byte> npy_bytes(const Array& array);
+// A version 1.0 .npy header around the dict text, padded to 64 bytes as numpy does.
+std::string npy_v1_header(const std::string& dict);
 // A .npy with the given header dict text (padded to 64) followed by `data_bytes` zero bytes.
 std::vector<std::byte> npy_with_dict(const std::string& dict, std::size_t data_bytes);
 
