@@ -4,8 +4,10 @@
 // numpy.savez_compressed write. The format notes are in docs/npz.md.
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "soastore/soa.hpp"
@@ -20,6 +22,35 @@ struct LoadOptions {
   // Map aligned stored members instead of reading them (zero-copy; the mapping lives as long as
   // any handle to the array). Members that cannot be mapped are read as usual.
   bool map = false;
+};
+
+// An open archive whose members are read one at a time, on demand: what numpy.load returns
+// (NpzFile). Opening reads only the archive's directory; read(name) reads and CRC-checks that
+// member's bytes and no other's. The archive stays open (one file descriptor) until close() or
+// until the last copy of the Archive goes, so it keeps reading the file it opened even after
+// that file was removed or replaced by another under the same name.
+//
+// Copies share one open file. read() may be called from several threads at once.
+class Archive {
+ public:
+  // IoError when the file cannot be opened, CorruptFile when its directory is damaged.
+  explicit Archive(const std::filesystem::path& path);
+
+  // The array names (member names without ".npy"), in the archive's order.
+  [[nodiscard]] const std::vector<std::string>& names() const noexcept;
+  [[nodiscard]] bool contains(std::string_view name) const noexcept;
+  // The member `name`; KeyNotFound naming it and the file when there is none, CorruptFile when
+  // its bytes fail their checks, Error when the archive was closed.
+  [[nodiscard]] Array read(std::string_view name, const LoadOptions& options = {}) const;
+
+  [[nodiscard]] const std::filesystem::path& path() const noexcept;
+  // Closes the file for every copy; arrays already read (mapped ones too) stay valid.
+  void close() noexcept;
+  [[nodiscard]] bool is_open() const noexcept;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
 };
 
 // The arrays of the archive (only `fields`, in that order, when given), reading only their bytes.

@@ -9,6 +9,8 @@
 #include <optional>
 
 #include "soastore/detail/store_base.hpp"
+#include "soastore/lazy_soa.hpp"
+#include "soastore/npz.hpp"
 #include "soastore/partition.hpp"
 
 namespace soastore {
@@ -19,6 +21,14 @@ class NumpyStore : public detail::StoreBase {
   // The store deletes its files when destroyed or closed unless options.keep_files (docs/reliability.md).
   explicit NumpyStore(const Partition& partition, std::optional<std::filesystem::path> temporary_path = std::nullopt,
                       StoreOptions options = {});
+
+  // The value of `key` for reading one array at a time, as numpy.load's NpzFile: on disk this
+  // opens the archive and reads only its directory; each `at(name)` then reads and CRC-checks
+  // that member alone. Stored members are memory-mapped by default (zero copy; the file's pages
+  // are shared with the page cache); {.map = false} reads them into fresh memory instead. The
+  // value stays readable after the key is removed or replaced. In memory mode it holds the
+  // stored arrays. KeyNotFound when there is no such key.
+  [[nodiscard]] LazySoA open(std::string_view key, npz::LoadOptions options = {.map = true});
 };
 
 }  // namespace soastore

@@ -6,6 +6,8 @@
 #include "soastore/errors.hpp"
 #include "soastore/genericio.hpp"
 #include "soastore/genericio_store.hpp"
+#include "soastore/io_counters.hpp"
+#include "soastore/lazy_soa.hpp"
 #include "soastore/npz.hpp"
 #include "soastore/numpy_store.hpp"
 #include "soastore/partition.hpp"

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "io/counters.hpp"
 #include "io/system_calls.hpp"
 #include "soastore/errors.hpp"
 
@@ -51,7 +52,10 @@ class IovecCursor {
 File File::open_with(const std::filesystem::path& path, int flags, const char* operation) {
   for (;;) {
     const int fd = system_calls().open(path.c_str(), flags | O_CLOEXEC, 0644);
-    if (fd >= 0) return File(fd, path.string());
+    if (fd >= 0) {
+      count(counters().opens);
+      return File(fd, path.string());
+    }
     if (errno == EINTR) continue;
     const int e = errno;
     throw IoError(std::string("cannot ") + operation + " '" + path.string() + "': " + errno_text(e), e, path.string());
@@ -105,6 +109,8 @@ void File::write_vectored_at(std::span<const iovec> buffers, std::uint64_t offse
     }
     // A write that makes no progress would loop forever; POSIX only allows it for a full disk.
     if (n == 0) fail("writing", ENOSPC);
+    count(counters().write_calls);
+    count(counters().bytes_written, static_cast<std::uint64_t>(n));
     cursor.advance(static_cast<std::size_t>(n));
     offset += static_cast<std::uint64_t>(n);
   }
@@ -128,7 +134,9 @@ std::size_t File::read_vectored_at(std::span<const iovec> buffers, std::uint64_t
       if (errno == EINTR) continue;
       fail("reading", errno);
     }
+    count(counters().read_calls);
     if (n == 0) break;  // end of file: the caller decides whether that is truncation
+    count(counters().bytes_read, static_cast<std::uint64_t>(n));
     cursor.advance(static_cast<std::size_t>(n));
     offset += static_cast<std::uint64_t>(n);
     total += static_cast<std::size_t>(n);

@@ -92,8 +92,11 @@ class MemberReader {
 
   Array read_stored(bool map) {
     if (member_.compressed_size != member_.uncompressed_size) fail("stored, but its compressed and uncompressed sizes differ");
-    const std::span<const std::byte> prefix =
-        member_prefix(static_cast<std::size_t>(std::min<std::uint64_t>(member_.compressed_size, kMaxNpyHeaderBytes)));
+    // Fetch what the header's preamble says it needs, not the most any header could take: our
+    // members' headers end at a 4 KiB boundary inside the first probe.
+    const auto limit = static_cast<std::size_t>(std::min<std::uint64_t>(member_.compressed_size, kMaxNpyHeaderBytes));
+    const std::size_t extent = npy_header_extent(member_prefix(std::min(limit, kNpyPreambleLength)));
+    const std::span<const std::byte> prefix = member_prefix(std::min(limit, extent));
     header_ = parse_npy_header(prefix, file_.path(), name_);
     check_declared_size();  // now data_bytes <= compressed size, which fits the file: safe to allocate
     const std::uint32_t header_crc = io::crc32_zip(prefix.first(header_.header_bytes));

@@ -1,5 +1,6 @@
 #include "npz/npy_header.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <optional>
@@ -205,6 +206,15 @@ std::string encode_npy_header(DType dtype, const Shape& shape) {
     return std::string(as_text(prefix)) + dict + std::string(padding, ' ') + "\n";
   }
   throw InvalidData("npy header does not fit");  // unreachable for <= 32 dimensions
+}
+
+std::size_t npy_header_extent(std::span<const std::byte> preamble) noexcept {
+  if (preamble.size() < kNpyPreambleLength || as_text(preamble.first(kMagic.size())) != kMagic) return kMaxNpyHeaderBytes;
+  const auto major = static_cast<unsigned>(preamble[6]);
+  const std::size_t length_width = major == 1 ? 2 : 4;
+  const std::uint64_t length = load_le(preamble.data() + 8, static_cast<int>(length_width));
+  const std::size_t preamble_bytes = kMagic.size() + 2 + length_width;
+  return static_cast<std::size_t>(std::min<std::uint64_t>(preamble_bytes + length, kMaxNpyHeaderBytes));
 }
 
 NpyHeader parse_npy_header(std::span<const std::byte> bytes, const std::string& path, const std::string& member) {

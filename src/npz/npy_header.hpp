@@ -38,6 +38,12 @@ struct NpyHeader {
 // InvalidData for more than kMaxNpyDimensions dimensions.
 std::string encode_npy_header(DType dtype, const Shape& shape);
 
+// How many bytes the header whose first bytes are `preamble` (kNpyPreambleLength of them, or all
+// of a shorter member) says it takes, at most kMaxNpyHeaderBytes: what a reader must have before
+// calling parse_npy_header, so that it need not fetch kMaxNpyHeaderBytes for every member. For
+// bytes that are no npy preamble it answers kMaxNpyHeaderBytes, and the parse says what is wrong.
+std::size_t npy_header_extent(std::span<const std::byte> preamble) noexcept;
+
 // Parses the header at the start of `bytes` (which may hold more, e.g. the data). CorruptFile
 // naming `path` and `member` for a bad magic or version, a header longer than numpy accepts or
 // longer than `bytes`, a malformed dict, an object, structured or unsupported dtype, or a shape

@@ -1,6 +1,8 @@
 #include "soastore/npz.hpp"
 
 #include <algorithm>
+#include <mutex>
+#include <shared_mutex>
 
 #include "io/file.hpp"
 #include "npz/member_reader.hpp"
@@ -8,29 +10,72 @@
 #include "npz/zip_writer.hpp"
 
 namespace soastore::npz {
+namespace {
+
+[[noreturn]] void throw_missing_field(std::string_view name, const std::filesystem::path& path) {
+  throw KeyNotFound("field '" + std::string(name) + "' not found in npz file '" + path.string() + "'");
+}
+
+}  // namespace
 
 void save(const std::filesystem::path& path, const SoA& soa) { write_npz(path, soa); }
 
+struct Archive::State {
+  std::filesystem::path path;
+  // Guards `file` against close() while a read runs; reads themselves only share the
+  // descriptor (pread takes its offset, so concurrent reads need no lock between them).
+  mutable std::shared_mutex mutex;
+  std::optional<io::File> file;
+  ZipDirectory directory;
+  std::vector<std::string> names;
+
+  const ZipMember* find(std::string_view name) const noexcept {
+    auto it = std::find_if(directory.members.begin(), directory.members.end(),
+                           [&](const ZipMember& member) { return member.field == name; });
+    return it == directory.members.end() ? nullptr : &*it;
+  }
+};
+
+Archive::Archive(const std::filesystem::path& path) : state_(std::make_shared<State>()) {
+  state_->path = path;
+  state_->file.emplace(io::File::open_read(path));
+  state_->directory = read_zip_directory(*state_->file);
+  for (const ZipMember& member : state_->directory.members) state_->names.push_back(member.field);
+}
+
+const std::vector<std::string>& Archive::names() const noexcept { return state_->names; }
+bool Archive::contains(std::string_view name) const noexcept { return state_->find(name) != nullptr; }
+const std::filesystem::path& Archive::path() const noexcept { return state_->path; }
+
+Array Archive::read(std::string_view name, const LoadOptions& options) const {
+  const ZipMember* member = state_->find(name);
+  if (member == nullptr) throw_missing_field(name, state_->path);
+  const std::shared_lock lock(state_->mutex);
+  if (!state_->file) throw Error("npz archive '" + state_->path.string() + "' is closed");
+  return read_member(*state_->file, *member, state_->directory.members_end, options.map);
+}
+
+void Archive::close() noexcept {
+  const std::unique_lock lock(state_->mutex);
+  state_->file.reset();  // a failed close() of a read-only descriptor has nothing to report
+}
+
+bool Archive::is_open() const noexcept {
+  const std::shared_lock lock(state_->mutex);
+  return state_->file.has_value();
+}
+
 SoA load(const std::filesystem::path& path, const std::optional<std::vector<std::string>>& fields,
          const LoadOptions& options) {
-  io::File file = io::File::open_read(path);
-  const ZipDirectory directory = read_zip_directory(file);
-  std::vector<const ZipMember*> chosen;
+  const Archive archive(path);
+  // Every field is looked up before any is read, so a missing one costs no data reads.
   if (fields) {
-    // Every field is looked up before any is read, so a missing one costs no data reads.
     for (const std::string& field : *fields) {
-      auto it = std::find_if(directory.members.begin(), directory.members.end(),
-                             [&](const ZipMember& member) { return member.field == field; });
-      if (it == directory.members.end()) throw KeyNotFound("field '" + field + "' not found in npz file '" + path.string() + "'");
-      chosen.push_back(&*it);
+      if (!archive.contains(field)) throw_missing_field(field, path);
     }
-  } else {
-    for (const ZipMember& member : directory.members) chosen.push_back(&member);
   }
   SoA soa;
-  for (const ZipMember* member : chosen) {
-    soa.insert(member->field, read_member(file, *member, directory.members_end, options.map));
-  }
+  for (const std::string& name : fields ? *fields : archive.names()) soa.insert(name, archive.read(name, options));
   return soa;
 }
 

@@ -37,6 +37,10 @@ SoA NpzFileStorage::read(const std::string& key, const std::vector<std::string>*
   }
 }
 
+LazySoA NpzFileStorage::open(const std::string& key, const npz::LoadOptions& options) {
+  return LazySoA(npz::Archive(file_of(key)), options);
+}
+
 void NpzFileStorage::erase(const std::string& key) { io::remove_file(file_of(key)); }
 
 void NpzFileStorage::discard(const std::string& key) noexcept {

@@ -17,6 +17,8 @@ class NpzFileStorage final : public Storage {
   void write(const std::string& key, const SoA& soa) override;
   // Reads only the asked members' bytes.
   SoA read(const std::string& key, const std::vector<std::string>* fields) override;
+  // Opens the archive (reads its directory only); members are read when asked for.
+  LazySoA open(const std::string& key, const npz::LoadOptions& options) override;
   void erase(const std::string& key) override;
   void discard(const std::string& key) noexcept override;
 

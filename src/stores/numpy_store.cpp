@@ -26,4 +26,6 @@ NumpyStore::NumpyStore(const Partition& partition, std::optional<std::filesystem
     : StoreBase(std::make_unique<detail::StoreEngine>(describe(temporary_path), partition, temporary_path,
                                                       make_storage(temporary_path, partition.rank()), options)) {}
 
+LazySoA NumpyStore::open(std::string_view key, npz::LoadOptions options) { return engine().open(key, options); }
+
 }  // namespace soastore

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "soastore/lazy_soa.hpp"
+#include "soastore/npz.hpp"
 #include "soastore/soa.hpp"
 
 namespace soastore::stores {
@@ -17,6 +19,11 @@ class Storage {
   virtual void write(const std::string& key, const SoA& soa) = 0;
   // The value of `key`; only `fields` (in that order) when given. KeyNotFound names a missing field.
   virtual SoA read(const std::string& key, const std::vector<std::string>* fields) = 0;
+  // The value of `key` for reading one array at a time. By default the whole value, read now;
+  // a storage that can read members on demand (npz files) returns a lazy value instead.
+  virtual LazySoA open(const std::string& key, const npz::LoadOptions& /*options*/) {
+    return LazySoA(read(key, nullptr));
+  }
   // Forgets `key` and deletes whatever holds its value.
   virtual void erase(const std::string& key) = 0;
   // Deletes whatever this rank may have created for `key` (its value and a leftover ".partial"),

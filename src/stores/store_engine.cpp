@@ -62,6 +62,11 @@ SoA StoreEngine::read(std::string_view key, const std::vector<std::string>* fiel
   return naming_key("get", key, [&] { return storage_->read(std::string(key), fields); });
 }
 
+LazySoA StoreEngine::open(std::string_view key, const npz::LoadOptions& options) {
+  require(key);
+  return naming_key("get", key, [&] { return storage_->open(std::string(key), options); });
+}
+
 void StoreEngine::remove(std::string_view key) {
   auto it = require(key);
   naming_key("remove", key, [&] { storage_->erase(*it); });

@@ -30,6 +30,7 @@ class StoreEngine {
 
   void set(std::string_view key, const SoA& soa);
   SoA read(std::string_view key, const std::vector<std::string>* fields);
+  LazySoA open(std::string_view key, const npz::LoadOptions& options);
   void remove(std::string_view key);
   // Deletes every file the store created (unless options.keep_files) and forgets all keys.
   void close() noexcept;

@@ -64,6 +64,7 @@ class StoreBase {
  protected:
   explicit StoreBase(std::unique_ptr<StoreEngine> engine);
   ~StoreBase();
+  [[nodiscard]] StoreEngine& engine() noexcept { return *engine_; }
 
  private:
   std::unique_ptr<StoreEngine> engine_;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "support/mpi_world.hpp"
@@ -114,3 +115,115 @@ TEST(NumpyStoreOnDisk, CorruptedFileIsCorruptFile) {
 }
 
 }  // namespace
+
+// NumpyStore::open: the lazy access numpy.load gives the reference (member by member).
+namespace {
+
+SoA two_large_columns() {
+  SoA soa;
+  soa.insert("a", pseudo_random_array(DType::Float64, {100000 + 7 * static_cast<std::size_t>(world_rank())}, 5));
+  soa.insert("b", pseudo_random_array(DType::Int32, {50000}, 6));
+  return soa;
+}
+
+std::uint64_t bytes_taken(const IoCounters& before, const IoCounters& after) {
+  return (after.bytes_read - before.bytes_read) + (after.bytes_mapped - before.bytes_mapped);
+}
+
+}  // namespace
+
+TEST(NumpyStoreOnDisk, OpenReadsOnlyTheAskedMember) {
+  ScratchDir dir;
+  Partition partition;
+  NumpyStore store(partition, dir / "store");
+  const SoA value = two_large_columns();
+  store.set("k", value);
+
+  for (const bool map : {true, false}) {
+    const IoCounters opened = io_counters();
+    const LazySoA lazy = store.open("k", {.map = map});
+    const IoCounters before = io_counters();
+    EXPECT_EQ(before.opens - opened.opens, 1U);
+    // The directory is read from the archive's tail (one 4 KiB read here).
+    EXPECT_LE(bytes_taken(opened, before), 8192U);
+    EXPECT_EQ(lazy.names(), (std::vector<std::string>{"a", "b"}));
+    EXPECT_TRUE(lazy.contains("b"));
+    EXPECT_FALSE(lazy.contains("c"));
+
+    const Array b = lazy.at("b");
+    const IoCounters after = io_counters();
+    EXPECT_TRUE(equal(b, value.at("b")));
+    // Member b's bytes plus its headers (one probe of at most 8 KiB), none of a's 800 kB.
+    EXPECT_GE(bytes_taken(before, after), value.at("b").nbytes());
+    EXPECT_LE(bytes_taken(before, after), value.at("b").nbytes() + 8192);
+    EXPECT_EQ(after.bytes_mapped - before.bytes_mapped, map ? value.at("b").nbytes() : 0U);
+    EXPECT_THROW((void)lazy.at("c"), KeyNotFound);
+  }
+}
+
+TEST(NumpyStoreOnDisk, OpenValueStaysReadableAfterRemoveAndOverwrite) {
+  ScratchDir dir;
+  Partition partition;
+  NumpyStore store(partition, dir / "store");
+  const SoA first = two_large_columns();
+  store.set("k", first);
+  const LazySoA before_overwrite = store.open("k");
+  const LazySoA before_overwrite_copying = store.open("k", {.map = false});
+  store.set("k", rank_soa(9));
+  const LazySoA before_remove = store.open("k");
+  store.remove("k");
+  EXPECT_FALSE(std::filesystem::exists(file_of(dir, "k")));
+
+  // Each reads the file it opened: the first value, then the second.
+  expect_same(first, before_overwrite.read_all());
+  expect_same(first, before_overwrite_copying.read_all());
+  expect_same(rank_soa(9), before_remove.read_all());
+  EXPECT_THROW((void)store.open("k"), KeyNotFound);
+}
+
+TEST(NumpyStoreOnDisk, ClosedValueRefusesReadsButKeepsArraysAlreadyRead) {
+  ScratchDir dir;
+  Partition partition;
+  NumpyStore store(partition, dir / "store");
+  const SoA value = two_large_columns();
+  store.set("k", value);
+  LazySoA lazy = store.open("k");
+  const Array a = lazy.at("a");  // mapped
+  lazy.close();
+  EXPECT_FALSE(lazy.is_open());
+  EXPECT_THROW((void)lazy.at("b"), Error);
+  EXPECT_TRUE(equal(a, value.at("a")));
+}
+
+TEST(NumpyStoreOnDisk, OpenFindsADamagedMemberOnlyWhenItIsRead) {
+  ScratchDir dir;
+  Partition partition;
+  NumpyStore store(partition, dir / "store", StoreOptions{.keep_files = true});
+  const SoA value = two_large_columns();
+  store.set("k", value);
+  // One bit of member b flips; a's bytes and the directory stay intact.
+  // Member b's bytes are found by content: the first occurrence of its first 64 bytes.
+  std::vector<std::byte> bytes = read_file_bytes(file_of(dir, "k"));
+  const auto b_bytes = value.at("b").bytes();
+  const auto found = std::search(bytes.begin(), bytes.end(), b_bytes.begin(), b_bytes.begin() + 64);
+  ASSERT_NE(found, bytes.end());
+  *(found + 100) ^= std::byte{0x01};
+  write_file_bytes(file_of(dir, "k"), bytes);
+
+  for (const bool map : {true, false}) {
+    const LazySoA lazy = store.open("k", {.map = map});
+    EXPECT_TRUE(equal(lazy.at("a"), value.at("a")));
+    EXPECT_THROW((void)lazy.at("b"), CorruptFile);
+  }
+}
+
+TEST(NumpyStoreInMemory, OpenHoldsTheStoredArrays) {
+  Partition partition;
+  NumpyStore store(partition);
+  const SoA value = rank_soa(3);
+  store.set("k", value);
+  const LazySoA lazy = store.open("k");
+  EXPECT_EQ(lazy.names(), value.names());
+  EXPECT_EQ(lazy.at("id").data(), value.at("id").data());  // no copy
+  EXPECT_THROW((void)store.open("nope"), KeyNotFound);
+}
