@@ -15,11 +15,13 @@ from ._soastore import (
     CorruptFileError,
     LayoutMismatchError,
     inspect_genericio,
+    io_counters,
     load_npz,
     read_genericio,
     save_npz,
     write_genericio,
 )
+from ._lazy import NpzValue
 from ._partition import Partition
 from ._stores import GenericIOStore, NumpyStore
 
@@ -27,6 +29,7 @@ __all__ = [
     "Partition",
     "GenericIOStore",
     "NumpyStore",
+    "NpzValue",
     "CorruptFileError",
     "LayoutMismatchError",
     "read_genericio",
@@ -34,4 +37,5 @@ __all__ = [
     "inspect_genericio",
     "save_npz",
     "load_npz",
+    "io_counters",
 ]

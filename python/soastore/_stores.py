@@ -2,10 +2,12 @@
 
 import atexit
 import os
+import threading
 import weakref
 from collections.abc import Mapping, MutableMapping
 
 from . import _soastore
+from ._lazy import NpzValue
 from ._partition import native_partition
 
 _MISSING = object()
@@ -20,12 +22,6 @@ _OPEN_STORES = weakref.WeakSet()
 def _close_open_stores():
     for native in list(_OPEN_STORES):
         native.close()
-
-
-def _check_key(key):
-    if not isinstance(key, str):
-        raise TypeError(f"store keys must be str, got {type(key).__name__} {key!r}")
-    return key
 
 
 def _check_data(data):
@@ -43,33 +39,80 @@ class _Store(MutableMapping):
 
     Besides the mapping protocol (``in``, ``len``, iteration, ``keys()``, ``del store[key]``,
     ``get``, ``items``, ...) it has the reference's ``get_field``, ``pop`` and ``remove``.
-    Values read back are plain ``dict`` objects of ``numpy.ndarray``.
+
+    Keys are what the reference takes: any hashable object whose text (``f"{key}"``, which the
+    reference formats into the file name) is a safe file-name part, typically the integer
+    snapshot step. The store keeps the caller's key objects and compares them as a dict does
+    (``numpy.int64(499)`` and ``499`` are one key); the C++ store below knows each key by its
+    text. Two different keys with the same text (``1`` and ``"1"``) would name one file, so on
+    disk the second is refused with a ValueError naming both; in memory both are kept, as in a dict.
     """
 
     def __init__(self, native):
         self._native = native
+        self._on_disk = native.temporary_path is not None
+        # Key object -> the name the native store knows it by (insertion order = dict order), and
+        # back. The lock keeps the two in step with the native store across Python threads.
+        self._names = {}
+        self._keys_by_name = {}
+        self._lock = threading.RLock()
         _OPEN_STORES.add(native)
+
+    def _name_of(self, key):
+        """The native name of a stored key; KeyError(key) as a dict raises when there is none."""
+        try:
+            return self._names[key]
+        except KeyError:
+            raise KeyError(key) from None
+
+    def _new_name(self, key):
+        """The native name for a key not stored yet: its text, as in the reference's file names."""
+        name = f"{key}"
+        other = self._keys_by_name.get(name, _MISSING)
+        if other is _MISSING:
+            return name
+        if self._on_disk:
+            raise ValueError(f"store keys {other!r} ({type(other).__name__}) and {key!r} ({type(key).__name__}) "
+                             f"differ but both read {name!r}: in {self.temporary_path!r} they would name the "
+                             "same file, so the second is refused and nothing is overwritten")
+        # In memory no file is named: any free native name will do, the caller never sees it.
+        suffix = 1
+        while f"{name}#{suffix}" in self._keys_by_name:
+            suffix += 1
+        return f"{name}#{suffix}"
 
     def __setitem__(self, key, data):
         """Stores the SoA ``data`` ({str: array-like}) under ``key``, replacing any earlier value."""
-        self._native.set(_check_key(key), _check_data(data))
+        data = _check_data(data)
+        with self._lock:
+            name = self._names.get(key)
+            if name is None:
+                name = self._new_name(key)
+            self._native.set(name, data)
+            if key not in self._names:
+                self._names[key] = name
+                self._keys_by_name[name] = key
 
     def __getitem__(self, key):
         """The SoA stored under ``key`` as a dict {str: numpy.ndarray}; KeyError if there is none."""
-        return self._native.get(_check_key(key))
+        with self._lock:
+            return self._native.get(self._name_of(key))
 
     def __delitem__(self, key):
-        self._native.remove(_check_key(key))
+        self.remove(key)
+
+    def _forget(self, key):
+        del self._keys_by_name[self._names.pop(key)]
 
     def __contains__(self, key):
-        return isinstance(key, str) and self._native.contains(key)
+        return key in self._names
 
     def __iter__(self):
         # A snapshot: removing keys while iterating is fine.
-        return iter(self._native.keys())
+        return iter(list(self._names))
 
     def __len__(self):
-        return self._native.size()
+        return len(self._names)
 
     def get_field(self, key, field):
         """Only the arrays named by ``field`` (a str or a sequence of str) of the SoA at ``key``.
@@ -80,17 +123,24 @@ class _Store(MutableMapping):
         for name in fields:
             if not isinstance(name, str):
                 raise TypeError(f"field names must be str, got {type(name).__name__} {name!r}")
-        return self._native.get_field(_check_key(key), fields)
+        with self._lock:
+            return self._native.get_field(self._name_of(key), fields)
 
     def pop(self, key, default=_MISSING):
-        """The SoA at ``key``, which is removed; ``default`` (if given) when there is none."""
-        if default is not _MISSING and key not in self:
-            return default
-        return self._native.pop(_check_key(key))
+        """The SoA at ``key`` as a dict of plain arrays, and the key is removed; ``default`` (if
+        given) when there is none."""
+        with self._lock:
+            if default is not _MISSING and key not in self._names:
+                return default
+            value = self._native.pop(self._name_of(key))
+            self._forget(key)
+            return value
 
     def remove(self, key):
         """Deletes the SoA at ``key`` (from memory or disk); KeyError if there is none."""
-        self._native.remove(_check_key(key))
+        with self._lock:
+            self._native.remove(self._name_of(key))
+            self._forget(key)
 
     def close(self):
         """Deletes the store's files (unless it keeps them) and forgets every key.
@@ -98,7 +148,10 @@ class _Store(MutableMapping):
         The store stays usable. Dropping the last reference to a store does the same; neither
         waits for other ranks. ``with Store(...) as store:`` closes it at the end of the block.
         """
-        self._native.close()
+        with self._lock:
+            self._native.close()
+            self._names.clear()
+            self._keys_by_name.clear()
 
     def __enter__(self):
         return self
@@ -166,6 +219,10 @@ class NumpyStore(_Store):
     to ``{temporary_path}_{K}.tmp.rank-{rank}.npz`` (numpy.load reads it); without it the arrays
     are kept in memory. Operations are local to each rank.
 
+    On disk ``store[key]`` returns an :class:`NpzValue`, a lazy read-only mapping like the
+    NpzFile the reference's numpy.load returns: ``store[key][name]`` reads that array alone.
+    ``pop`` and ``get_field`` return plain dicts. In memory ``store[key]`` is a dict.
+
     Parameters
     ----------
     partition : soastore.Partition or mpipartition.Partition
@@ -188,3 +245,17 @@ class NumpyStore(_Store):
     def __init__(self, partition, temporary_path=None, *, keep_files=False):
         super().__init__(_soastore.NativeNumpyStore(native_partition(partition), _temporary_path(temporary_path),
                                                     bool(keep_files)))
+
+    def __getitem__(self, key):
+        """The arrays stored under ``key``: on disk an NpzValue that reads each array when it is
+        asked for (memory-mapped), in memory a dict; KeyError if there is none."""
+        return self.open(key)
+
+    def open(self, key, mmap=True):
+        """``store[key]``, choosing how arrays are read on disk: memory-mapped from the file
+        (``mmap=True``, zero copy) or read into fresh arrays (``mmap=False``)."""
+        with self._lock:
+            name = self._name_of(key)
+            if not self._on_disk:
+                return self._native.get(name)
+            return NpzValue(self._native.open(name, bool(mmap)), key)

@@ -9,6 +9,7 @@
 #include "communicator.hpp"
 #include "conversion.hpp"
 #include "soastore/genericio.hpp"
+#include "soastore/io_counters.hpp"
 #include "soastore/npz.hpp"
 
 namespace soastore::python {
@@ -106,6 +107,22 @@ void bind_formats(py::module_& module) {
         return describe_file(info);
       },
       py::arg("filename"));
+
+  module.def(
+      "io_counters",
+      [] {
+        const IoCounters c = io_counters();
+        py::dict result;
+        result["opens"] = c.opens;
+        result["read_calls"] = c.read_calls;
+        result["bytes_read"] = c.bytes_read;
+        result["write_calls"] = c.write_calls;
+        result["bytes_written"] = c.bytes_written;
+        result["bytes_mapped"] = c.bytes_mapped;
+        return result;
+      },
+      "What soastore's file layer did in this process so far: a dict of opens, read_calls, bytes_read,\n"
+      "write_calls, bytes_written and bytes_mapped (bytes of files memory-mapped instead of read).");
 
   module.def(
       "save_npz",

@@ -1,5 +1,6 @@
 // soastore._soastore.NativeGenericIOStore / NativeNumpyStore: the C++ stores behind the mapping
-// classes of soastore/_stores.py.
+// classes of soastore/_stores.py, and NativeLazySoA, the value NativeNumpyStore.open returns
+// (behind soastore/_lazy.py's NpzValue).
 //
 // Every operation releases the GIL while the store works (copies, file I/O, collective MPI), so
 // other Python threads run meanwhile. A mutex per store keeps two Python threads from using one
@@ -33,7 +34,7 @@ class LockedStore {
     return operation(store_);
   }
 
-  // For what never changes after construction (box size, temporary path).
+  // For what never changes after construction (box size, temporary path, a value's names).
   [[nodiscard]] const Store& unlocked() const noexcept { return store_; }
 
  private:
@@ -78,6 +79,19 @@ void bind_store_methods(py::class_<LockedStore<Store>>& store_class) {
       .def_property_readonly("temporary_path", [](const Locked& self) { return self.unlocked().temporary_path(); });
 }
 
+void bind_lazy_soa(py::module_& module) {
+  using Locked = LockedStore<LazySoA>;
+  py::class_<Locked>(module, "NativeLazySoA")
+      .def("names", [](const Locked& self) { return self.unlocked().names(); })
+      .def("read",
+           [](Locked& self, const std::string& name) {
+             return array_to_python(self.run([&](LazySoA& value) { return value.at(name); }));
+           },
+           py::arg("name"))
+      .def("close", [](Locked& self) { self.run([](LazySoA& value) { value.close(); }); })
+      .def_property_readonly("closed", [](Locked& self) { return !self.run([](LazySoA& value) { return value.is_open(); }); });
+}
+
 }  // namespace
 
 void bind_stores(py::module_& module) {
@@ -100,7 +114,15 @@ void bind_stores(py::module_& module) {
                                                                StoreOptions{.keep_files = keep_files});
             }),
             py::arg("partition"), py::arg("temporary_path") = py::none(), py::arg("keep_files") = false);
+  numpy.def(
+      "open",
+      [](LockedStore<NumpyStore>& self, const std::string& key, bool map) {
+        return std::make_unique<LockedStore<LazySoA>>(
+            self.run([&](NumpyStore& store) { return store.open(key, {.map = map}); }));
+      },
+      py::arg("key"), py::arg("mmap") = true);
   bind_store_methods(numpy);
+  bind_lazy_soa(module);
 }
 
 }  // namespace soastore::python

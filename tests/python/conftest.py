@@ -58,8 +58,9 @@ def rank_data():
 
 
 def assert_soa_equal(actual, expected):
-    """Same names in the same order, same dtypes and bit-identical values."""
-    assert isinstance(actual, dict)
+    """Same names in the same order, same dtypes and bit-identical values. ``actual`` is a dict,
+    or the lazy NpzValue a NumpyStore on disk returns for ``store[key]``."""
+    assert isinstance(actual, (dict, soastore.NpzValue))
     assert list(actual) == list(expected)
     for name, array in expected.items():
         array = np.asarray(array)
