@@ -13,6 +13,10 @@ from mpi4py import MPI as _MPI  # noqa: F401
 
 from ._soastore import (
     CorruptFileError,
+    Error,
+    InvalidDataError,
+    InvalidKeyError,
+    KeyNotFoundError,
     LayoutMismatchError,
     inspect_genericio,
     io_counters,
@@ -30,6 +34,10 @@ __all__ = [
     "GenericIOStore",
     "NumpyStore",
     "NpzValue",
+    "Error",
+    "KeyNotFoundError",
+    "InvalidKeyError",
+    "InvalidDataError",
     "CorruptFileError",
     "LayoutMismatchError",
     "read_genericio",

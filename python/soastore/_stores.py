@@ -45,7 +45,8 @@ class _Store(MutableMapping):
     snapshot step. The store keeps the caller's key objects and compares them as a dict does
     (``numpy.int64(499)`` and ``499`` are one key); the C++ store below knows each key by its
     text. Two different keys with the same text (``1`` and ``"1"``) would name one file, so on
-    disk the second is refused with a ValueError naming both; in memory both are kept, as in a dict.
+    disk the second is refused with an InvalidKeyError (a ValueError) naming both; in memory both
+    are kept, as in a dict.
     """
 
     def __init__(self, native):
@@ -72,7 +73,7 @@ class _Store(MutableMapping):
         if other is _MISSING:
             return name
         if self._on_disk:
-            raise ValueError(f"store keys {other!r} ({type(other).__name__}) and {key!r} ({type(key).__name__}) "
+            raise _soastore.InvalidKeyError(f"store keys {other!r} ({type(other).__name__}) and {key!r} ({type(key).__name__}) "
                              f"differ but both read {name!r}: in {self.temporary_path!r} they would name the "
                              "same file, so the second is refused and nothing is overwritten")
         # In memory no file is named: any free native name will do, the caller never sees it.

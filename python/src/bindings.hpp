@@ -7,7 +7,7 @@ namespace soastore::python {
 
 namespace py = pybind11;
 
-// CorruptFileError, LayoutMismatchError and the translation of every soastore::Error.
+// soastore.Error and a class per error kind, and the translation of every soastore::Error.
 void bind_errors(py::module_& module);
 // mpi4py's C API; must run before any communicator crosses (import_mpi4py).
 void import_mpi4py_api();

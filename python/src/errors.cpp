@@ -1,7 +1,12 @@
-// soastore::Error -> Python exceptions, so Python code catches what it expects: KeyError for a
-// missing key or field, ValueError for data or keys a store refuses, OSError with errno and
-// filename for failed system calls, and two subclasses for the format-specific failures.
+// soastore::Error -> Python exceptions, generated from the one list of error kinds
+// (SOASTORE_ERROR_KINDS in soastore/errors.hpp). Every kind becomes soastore.<Name>, a subclass
+// of soastore.Error and of the builtin Python code expects (KeyError for a missing key or field,
+// ValueError for data or keys a store refuses, OSError for corrupt files, ...), carrying the
+// error's details as .errno, .path and .rank (None when not known). IoError is raised as the
+// builtin OSError itself, which picks the subclass os functions raise for its errno
+// (FileNotFoundError, PermissionError, ...) and sets .errno, .strerror and .filename.
 
+#include <array>
 #include <exception>
 
 #include "bindings.hpp"
@@ -10,14 +15,27 @@
 namespace soastore::python {
 namespace {
 
-// The exception classes live as long as the process: a translator may run during interpreter
-// shutdown, after the module's globals are gone.
-PyObject* corrupt_file_error = nullptr;
-PyObject* layout_mismatch_error = nullptr;
+struct PythonErrorClass {
+  ErrorKind kind;
+  const char* name;  // empty: raise the builtin base itself
+  PyObject* base;
+  const char* doc;
+  // The class, once bind_errors made it. It lives as long as the process: a translator may run
+  // during interpreter shutdown, after the module's globals are gone.
+  PyObject* type = nullptr;
+};
 
-PyObject* new_exception_class(py::module_& module, const char* name, const char* doc, PyObject* base) {
+#define SOASTORE_PYTHON_ERROR(Class, PythonName, PythonBase, Description) \
+  PythonErrorClass{ErrorKind::Class, PythonName, PyExc_##PythonBase, Description},
+std::array python_error_classes{SOASTORE_ERROR_KINDS(SOASTORE_PYTHON_ERROR)};
+#undef SOASTORE_PYTHON_ERROR
+
+// soastore.Error: the base of every class above, and what a plain soastore::Error becomes.
+PyObject* base_error = nullptr;
+
+PyObject* new_exception_class(py::module_& module, const char* name, const char* doc, PyObject* bases) {
   const std::string qualified = std::string("soastore.") + name;
-  PyObject* type = PyErr_NewExceptionWithDoc(qualified.c_str(), doc, base, nullptr);
+  PyObject* type = PyErr_NewExceptionWithDoc(qualified.c_str(), doc, bases, nullptr);
   if (type == nullptr) throw py::error_already_set();
   module.add_object(name, py::reinterpret_borrow<py::object>(type));
   return type;
@@ -30,28 +48,27 @@ void raise_instance(PyObject* instance) {
   Py_DECREF(instance);
 }
 
-// OSError(errno, message, filename) picks the matching subclass (FileNotFoundError for ENOENT,
-// ...) and sets .errno, .strerror and .filename, as os functions do.
-void raise_os_error(const IoError& error) {
+// OSError(errno, message, filename), as os functions raise it; OSError(message) without errno.
+void raise_builtin(PyObject* base, const Error& error) {
   if (error.error_number() == 0) {
-    PyErr_SetString(PyExc_OSError, error.what());
-    return;
-  }
-  if (error.path().empty()) {
-    raise_instance(PyObject_CallFunction(PyExc_OSError, "is", error.error_number(), error.what()));
+    PyErr_SetString(base, error.what());
+  } else if (error.path().empty()) {
+    raise_instance(PyObject_CallFunction(base, "is", error.error_number(), error.what()));
   } else {
-    raise_instance(PyObject_CallFunction(PyExc_OSError, "iss", error.error_number(), error.what(), error.path().c_str()));
+    raise_instance(PyObject_CallFunction(base, "iss", error.error_number(), error.what(), error.path().c_str()));
   }
 }
 
-// CorruptFileError(message) with .path (the file, or None) and .rank (the MPI rank that found
-// the problem, or None). errno stays None: no system call failed.
-void raise_corrupt_file(const CorruptFile& error) {
-  PyObject* instance = PyObject_CallFunction(corrupt_file_error, "s", error.what());
+// type(message) with .errno, .path and .rank set from the details (None when not known).
+void raise_with_details(PyObject* type, const Error& error) {
+  PyObject* instance = PyObject_CallFunction(type, "s", error.what());
   if (instance == nullptr) return;
-  const py::object path = error.path().empty() ? py::none() : py::object(py::str(error.path()));
-  const py::object rank = error.rank() < 0 ? py::none() : py::object(py::int_(error.rank()));
-  if (PyObject_SetAttrString(instance, "path", path.ptr()) < 0 || PyObject_SetAttrString(instance, "rank", rank.ptr()) < 0) {
+  const ErrorDetails& details = error.details();
+  const py::object number = details.error_number == 0 ? py::none() : py::object(py::int_(details.error_number));
+  const py::object path = details.path.empty() ? py::none() : py::object(py::str(details.path));
+  const py::object rank = details.rank < 0 ? py::none() : py::object(py::int_(details.rank));
+  if (PyObject_SetAttrString(instance, "errno", number.ptr()) < 0 || PyObject_SetAttrString(instance, "path", path.ptr()) < 0 ||
+      PyObject_SetAttrString(instance, "rank", rank.ptr()) < 0) {
     Py_DECREF(instance);
     return;
   }
@@ -61,20 +78,17 @@ void raise_corrupt_file(const CorruptFile& error) {
 void translate(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
-  } catch (const KeyNotFound& e) {
-    PyErr_SetObject(PyExc_KeyError, py::str(e.what()).ptr());
-  } catch (const InvalidKey& e) {
-    PyErr_SetString(PyExc_ValueError, e.what());
-  } catch (const InvalidData& e) {
-    PyErr_SetString(PyExc_ValueError, e.what());
-  } catch (const IoError& e) {
-    raise_os_error(e);
-  } catch (const CorruptFile& e) {
-    raise_corrupt_file(e);
-  } catch (const LayoutMismatch& e) {
-    PyErr_SetString(layout_mismatch_error, e.what());
   } catch (const Error& e) {
-    PyErr_SetString(PyExc_RuntimeError, e.what());
+    for (const PythonErrorClass& entry : python_error_classes) {
+      if (entry.kind != e.kind()) continue;
+      if (entry.type == nullptr) {
+        raise_builtin(entry.base, e);
+      } else {
+        raise_with_details(entry.type, e);
+      }
+      return;
+    }
+    raise_with_details(base_error, e);
   }
   // Anything else goes on to pybind11's own translators (std::bad_alloc -> MemoryError, ...).
 }
@@ -82,32 +96,17 @@ void translate(std::exception_ptr error) {
 }  // namespace
 
 void bind_errors(py::module_& module) {
-  corrupt_file_error = new_exception_class(
-      module, "CorruptFileError",
-      "A file whose bytes are not what its format promises (bad CRC, truncated, lying sizes).\n"
-      "Attributes: path (the file) and rank (the MPI rank that found it), each None when unknown.",
-      PyExc_OSError);
-  layout_mismatch_error = new_exception_class(
-      module, "LayoutMismatchError",
-      "The rank count or decomposition of a file differs from the reader's.", PyExc_ValueError);
+  base_error = new_exception_class(module, "Error",
+                                   "The base of every soastore error, and raised itself for failures that fit no other\n"
+                                   "class. Attributes: errno, path (the file) and rank (the MPI rank that found it),\n"
+                                   "each None when unknown.",
+                                   PyExc_Exception);
+  for (PythonErrorClass& entry : python_error_classes) {
+    if (*entry.name == '\0') continue;
+    const py::tuple bases = py::make_tuple(py::handle(base_error), py::handle(entry.base));
+    entry.type = new_exception_class(module, entry.name, entry.doc, bases.ptr());
+  }
   py::register_exception_translator(translate);
-
-  py::enum_<ErrorKind>(module, "_ErrorKind")
-      .value("Generic", ErrorKind::Generic)
-      .value("KeyNotFound", ErrorKind::KeyNotFound)
-      .value("InvalidKey", ErrorKind::InvalidKey)
-      .value("InvalidData", ErrorKind::InvalidData)
-      .value("IoError", ErrorKind::IoError)
-      .value("CorruptFile", ErrorKind::CorruptFile)
-      .value("LayoutMismatch", ErrorKind::LayoutMismatch);
-  // Raises the Python form of a soastore error built from its parts, so tests can check every
-  // mapping (ENOSPC included) without filling a disk.
-  module.def(
-      "_raise_error",
-      [](ErrorKind kind, const std::string& message, int error_number, const std::string& path, int rank) {
-        throw_error(kind, message, error_number, path, rank);
-      },
-      py::arg("kind"), py::arg("message"), py::arg("errno") = 0, py::arg("path") = "", py::arg("rank") = -1);
 }
 
 }  // namespace soastore::python

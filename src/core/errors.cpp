@@ -2,18 +2,20 @@
 
 namespace soastore {
 
-void throw_error(ErrorKind kind, const std::string& message, int error_number,
-                 const std::string& path, int rank) {
+void throw_error(ErrorKind kind, const std::string& message, const ErrorDetails& details) {
   switch (kind) {
-    case ErrorKind::KeyNotFound: throw KeyNotFound(message);
-    case ErrorKind::InvalidKey: throw InvalidKey(message);
-    case ErrorKind::InvalidData: throw InvalidData(message);
-    case ErrorKind::IoError: throw IoError(message, error_number, path);
-    case ErrorKind::CorruptFile: throw CorruptFile(message, path, rank);
-    case ErrorKind::LayoutMismatch: throw LayoutMismatch(message);
+#define SOASTORE_THROW_KIND(Class, PythonName, PythonBase, Description) \
+  case ErrorKind::Class:                                                 \
+    throw Class(message, details);
+    SOASTORE_ERROR_KINDS(SOASTORE_THROW_KIND)
+#undef SOASTORE_THROW_KIND
     case ErrorKind::Generic: break;
   }
-  throw Error(message);
+  throw Error(message, details);
+}
+
+void throw_with_context(const Error& error, const std::string& context) {
+  throw_error(error.kind(), context + error.what(), error.details());
 }
 
 }  // namespace soastore

@@ -11,31 +11,26 @@
 namespace soastore::mpi {
 namespace {
 
-// An error flattened for a broadcast: class, errno, rank, then path and message.
+// An error flattened for a broadcast: class, errno, rank, then path and message. Every kind
+// carries the same details, so one catch clause describes them all.
 struct WireError {
   ErrorKind kind = ErrorKind::Generic;
-  int error_number = 0;
-  int rank = -1;
-  std::string path;
+  ErrorDetails details;
   std::string message;
 };
 
 WireError describe(const std::exception_ptr& error) {
-  WireError wire;
   try {
     std::rethrow_exception(error);
-  } catch (const IoError& e) {
-    wire = {e.kind(), e.error_number(), -1, e.path(), e.what()};
-  } catch (const CorruptFile& e) {
-    wire = {e.kind(), 0, e.rank(), e.path(), e.what()};
   } catch (const Error& e) {
-    wire = {e.kind(), 0, -1, {}, e.what()};
+    return {e.kind(), e.details(), e.what()};
   } catch (const std::bad_alloc&) {
-    wire = {ErrorKind::Generic, 0, -1, {}, "out of memory"};
+    return {ErrorKind::Generic, {}, "out of memory"};
   } catch (const std::exception& e) {
-    wire = {ErrorKind::Generic, 0, -1, {}, e.what()};
+    return {ErrorKind::Generic, {}, e.what()};
+  } catch (...) {
+    return {ErrorKind::Generic, {}, "unknown exception"};
   }
-  return wire;
 }
 
 void broadcast_string(std::string& text, int root, MPI_Comm comm) {
@@ -59,13 +54,13 @@ void agree_on_error(MPI_Comm comm, const std::exception_ptr& local_error) {
     wire = describe(local_error);
     // The failing rank rethrows its own exception untouched; the others rebuild it from the wire.
   }
-  int header[3] = {static_cast<int>(wire.kind), wire.error_number, wire.rank};
+  int header[3] = {static_cast<int>(wire.kind), wire.details.error_number, wire.details.rank};
   check(MPI_Bcast(header, 3, MPI_INT, first_failing, comm), "MPI_Bcast");
-  broadcast_string(wire.path, first_failing, comm);
+  broadcast_string(wire.details.path, first_failing, comm);
   broadcast_string(wire.message, first_failing, comm);
   if (rank == first_failing) std::rethrow_exception(local_error);
   throw_error(static_cast<ErrorKind>(header[0]), wire.message + " [failed on rank " + std::to_string(first_failing) + "]",
-              header[1], wire.path, header[2]);
+              {header[1], std::move(wire.details.path), header[2]});
 }
 
 void run_collectively(MPI_Comm comm, const std::function<void()>& local_part) {

@@ -7,21 +7,6 @@
 #include "stores/key_rules.hpp"
 
 namespace soastore::detail {
-namespace {
-
-[[noreturn]] void rethrow_with_context(const Error& error, const std::string& context) {
-  const std::string message = context + error.what();
-  if (const auto* io = dynamic_cast<const IoError*>(&error)) {
-    throw_error(error.kind(), message, io->error_number(), io->path());
-  }
-  if (const auto* corrupt = dynamic_cast<const CorruptFile*>(&error)) {
-    throw_error(error.kind(), message, 0, corrupt->path(), corrupt->rank());
-  }
-  throw_error(error.kind(), message);
-}
-
-}  // namespace
-
 StoreEngine::StoreEngine(std::string name, Partition partition, std::optional<std::filesystem::path> temporary_path,
                          std::unique_ptr<stores::Storage> storage, StoreOptions options)
     : name_(std::move(name)),
@@ -37,7 +22,7 @@ auto StoreEngine::naming_key(const char* operation, std::string_view key, Operat
   try {
     return run();
   } catch (const Error& e) {
-    rethrow_with_context(e, name_ + ": " + operation + " key '" + std::string(key) + "' failed on rank " +
+    throw_with_context(e, name_ + ": " + operation + " key '" + std::string(key) + "' failed on rank " +
                                 std::to_string(partition_.rank()) + ": ");
   }
 }

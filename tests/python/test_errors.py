@@ -1,4 +1,6 @@
-"""Every soastore error reaches Python as the exception Python code expects."""
+"""Every soastore error reaches Python as the exception Python code expects: a class per kind
+(generated from the C++ list of kinds), each a soastore.Error and a subclass of the builtin that
+fits, with the error's errno, path and rank."""
 
 import errno
 import os
@@ -7,19 +9,40 @@ import numpy as np
 import pytest
 
 import soastore
-from soastore._soastore import _ErrorKind, _raise_error
+from soastore_testing import ErrorKind as _ErrorKind
+from soastore_testing import raise_error as _raise_error
 
 
 def test_key_not_found_is_a_key_error():
     with pytest.raises(KeyError) as info:
         _raise_error(_ErrorKind.KeyNotFound, "key 'k' not found")
     assert info.value.args == ("key 'k' not found",)
+    assert type(info.value) is soastore.KeyNotFoundError and isinstance(info.value, soastore.Error)
 
 
-@pytest.mark.parametrize("kind", [_ErrorKind.InvalidKey, _ErrorKind.InvalidData])
-def test_invalid_keys_and_data_are_value_errors(kind):
-    with pytest.raises(ValueError, match="bad thing"):
+@pytest.mark.parametrize("kind, cls", [(_ErrorKind.InvalidKey, "InvalidKeyError"),
+                                       (_ErrorKind.InvalidData, "InvalidDataError")])
+def test_invalid_keys_and_data_are_value_errors(kind, cls):
+    with pytest.raises(ValueError, match="bad thing") as info:
         _raise_error(kind, "bad thing")
+    assert type(info.value) is getattr(soastore, cls) and isinstance(info.value, soastore.Error)
+
+
+def test_details_reach_every_class():
+    with pytest.raises(soastore.KeyNotFoundError) as info:
+        _raise_error(_ErrorKind.KeyNotFound, "field 'x' not found", 0, "f.npz", 2)
+    assert info.value.path == "f.npz" and info.value.rank == 2 and info.value.errno is None
+
+
+def test_every_cpp_kind_has_a_python_class():
+    names = {"KeyNotFound": "KeyNotFoundError", "InvalidKey": "InvalidKeyError", "InvalidData": "InvalidDataError",
+             "CorruptFile": "CorruptFileError", "LayoutMismatch": "LayoutMismatchError"}
+    kinds = set(_ErrorKind.__members__) - {"Generic", "IoError"}
+    assert kinds == set(names)
+    for kind in kinds:
+        with pytest.raises(soastore.Error) as info:
+            _raise_error(_ErrorKind.__members__[kind], "m")
+        assert type(info.value).__name__ == names[kind]
 
 
 @pytest.mark.parametrize("number, subclass", [
@@ -64,14 +87,17 @@ def test_layout_mismatch_is_a_value_error_subclass():
         _raise_error(_ErrorKind.LayoutMismatch, "file has 2 ranks")
 
 
-def test_other_errors_are_runtime_errors():
-    with pytest.raises(RuntimeError, match="generic"):
+def test_other_errors_are_soastore_errors():
+    with pytest.raises(soastore.Error, match="generic") as info:
         _raise_error(_ErrorKind.Generic, "generic")
+    assert type(info.value) is soastore.Error
 
 
 def test_exception_classes_live_in_the_package():
-    assert soastore.CorruptFileError.__module__ == "soastore"
-    assert soastore.LayoutMismatchError.__module__ == "soastore"
+    for cls in (soastore.Error, soastore.KeyNotFoundError, soastore.InvalidKeyError, soastore.InvalidDataError,
+                soastore.CorruptFileError, soastore.LayoutMismatchError):
+        assert cls.__module__ == "soastore"
+        assert cls is soastore.Error or issubclass(cls, soastore.Error)
 
 
 # Errors raised by real operations (the stores' in-memory errors are in test_stores.py).

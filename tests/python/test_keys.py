@@ -110,7 +110,7 @@ def test_two_keys_with_one_text_are_refused_on_disk(kind, partition, scratch, ra
     store[1] = rank_data(seed=1)
     name = f"{prefix}_1.tmp.gio" if kind == "GenericIOStore" else f"{prefix}_1.tmp.rank-{partition.rank}.npz"
     before = pathlib.Path(name).read_bytes()
-    with pytest.raises(ValueError, match=r"store keys 1 \(int\) and '1' \(str\) differ but both read '1'"):
+    with pytest.raises(soastore.InvalidKeyError, match=r"store keys 1 \(int\) and '1' \(str\) differ but both read '1'"):
         store["1"] = rank_data(seed=2)
     # Nothing was overwritten: the file, the value and the keys are as before.
     assert pathlib.Path(name).read_bytes() == before
