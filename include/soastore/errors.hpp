@@ -26,7 +26,9 @@ namespace soastore {
   X(CorruptFile, "CorruptFileError", OSError,                                                             \
     "A file whose bytes are not what its format promises (bad CRC, truncated, lying sizes).")            \
   X(LayoutMismatch, "LayoutMismatchError", ValueError,                                                    \
-    "The rank count or decomposition of a file or store differs from the reader's.")
+    "The rank count or decomposition of a file or store differs from the reader's.")                     \
+  X(InvalidOption, "InvalidOptionError", ValueError,                                                      \
+    "An option value, given in code or by its environment variable, that is malformed.")
 
 // Identifies an error class without RTTI (Generic: soastore::Error itself).
 enum class ErrorKind : int {

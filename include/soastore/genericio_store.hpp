@@ -10,16 +10,17 @@
 #include <filesystem>
 #include <optional>
 
-#include "soastore/detail/store_base.hpp"
+#include "soastore/store.hpp"
 #include "soastore/partition.hpp"
 
 namespace soastore {
 
-class GenericIOStore : public detail::StoreBase {
+class GenericIOStore : public Store {
  public:
   // `box_size` becomes the files' physical scale (origin 0); `temporary_path` is a prefix:
   // key K lives in "{temporary_path}_{K}.tmp.gio".
-  // The store deletes its files when destroyed or closed unless options.keep_files (docs/reliability.md).
+  // `options` unset take their environment variables, then their defaults (soastore/options.hpp).
+  // The store deletes its files when destroyed or closed unless keep_files (docs/reliability.md).
   GenericIOStore(const Partition& partition, double box_size,
                  std::optional<std::filesystem::path> temporary_path = std::nullopt, StoreOptions options = {});
 

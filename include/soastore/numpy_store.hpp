@@ -8,17 +8,18 @@
 #include <filesystem>
 #include <optional>
 
-#include "soastore/detail/store_base.hpp"
+#include "soastore/store.hpp"
 #include "soastore/lazy_soa.hpp"
 #include "soastore/npz.hpp"
 #include "soastore/partition.hpp"
 
 namespace soastore {
 
-class NumpyStore : public detail::StoreBase {
+class NumpyStore : public Store {
  public:
   // `temporary_path` is a prefix: key K of rank R lives in "{temporary_path}_{K}.tmp.rank-{R}.npz".
-  // The store deletes its files when destroyed or closed unless options.keep_files (docs/reliability.md).
+  // `options` unset take their environment variables, then their defaults (soastore/options.hpp).
+  // The store deletes its files when destroyed or closed unless keep_files (docs/reliability.md).
   explicit NumpyStore(const Partition& partition, std::optional<std::filesystem::path> temporary_path = std::nullopt,
                       StoreOptions options = {});
 

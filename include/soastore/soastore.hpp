@@ -10,5 +10,6 @@
 #include "soastore/lazy_soa.hpp"
 #include "soastore/npz.hpp"
 #include "soastore/numpy_store.hpp"
+#include "soastore/options.hpp"
 #include "soastore/partition.hpp"
 #include "soastore/soa.hpp"

@@ -11,13 +11,8 @@ soastore's C++ library. Arrays cross between numpy and C++ without copies where 
 # mpi4py first: it initialises MPI (and finalises it at exit) before the extension uses MPI.
 from mpi4py import MPI as _MPI  # noqa: F401
 
+from . import _soastore
 from ._soastore import (
-    CorruptFileError,
-    Error,
-    InvalidDataError,
-    InvalidKeyError,
-    KeyNotFoundError,
-    LayoutMismatchError,
     inspect_genericio,
     io_counters,
     load_npz,
@@ -29,17 +24,18 @@ from ._lazy import NpzValue
 from ._partition import Partition
 from ._stores import GenericIOStore, NumpyStore
 
+# soastore.Error and one class per error kind, as the extension made them from the C++ list of
+# kinds (SOASTORE_ERROR_KINDS): a new kind needs no line here.
+_ERRORS = {name: value for name, value in vars(_soastore).items()
+           if isinstance(value, type) and issubclass(value, _soastore.Error)}
+globals().update(_ERRORS)
+
 __all__ = [
     "Partition",
     "GenericIOStore",
     "NumpyStore",
     "NpzValue",
-    "Error",
-    "KeyNotFoundError",
-    "InvalidKeyError",
-    "InvalidDataError",
-    "CorruptFileError",
-    "LayoutMismatchError",
+    *_ERRORS,
     "read_genericio",
     "write_genericio",
     "inspect_genericio",

@@ -8,6 +8,7 @@ from collections.abc import Mapping, MutableMapping
 
 from . import _soastore
 from ._lazy import NpzValue
+from ._options import with_store_options
 from ._partition import native_partition
 
 _MISSING = object()
@@ -166,11 +167,17 @@ class _Store(MutableMapping):
         path = self._native.temporary_path
         return None if path is None else str(path)
 
+    @property
+    def settings(self):
+        """The options the store runs with (given, else from the environment, else the defaults)."""
+        return self._native.settings
+
     def __repr__(self):
         where = "in memory" if self.temporary_path is None else f"at {self.temporary_path!r}"
         return f"<soastore.{type(self).__name__} {where}, {len(self)} keys>"
 
 
+@with_store_options
 class GenericIOStore(_Store):
     """A temporary storage that uses GenericIO to save data.
 
@@ -188,8 +195,7 @@ class GenericIOStore(_Store):
         The physical size of the volume (the files' physical scale).
     temporary_path : str or os.PathLike, optional
         The base path of the temporary files; None keeps the data in memory.
-    keep_files : bool, keyword-only
-        Leave the files on disk when the store is closed or dropped (default: delete them).
+    {options}
 
     Examples
     --------
@@ -202,9 +208,9 @@ class GenericIOStore(_Store):
     >>> store.remove('pos_0')
     """
 
-    def __init__(self, partition, box_size, temporary_path=None, *, keep_files=False):
+    def __init__(self, partition, box_size, temporary_path=None, **options):
         super().__init__(_soastore.NativeGenericIOStore(native_partition(partition), float(box_size),
-                                                        _temporary_path(temporary_path), bool(keep_files)))
+                                                        _temporary_path(temporary_path), options))
 
     @property
     def box_size(self):
@@ -212,6 +218,7 @@ class GenericIOStore(_Store):
         return self._native.box_size
 
 
+@with_store_options
 class NumpyStore(_Store):
     """A temporary storage that uses numpy's .npz format to save data.
 
@@ -230,8 +237,7 @@ class NumpyStore(_Store):
         The MPI layout (any object with an mpi4py communicator as ``.comm``).
     temporary_path : str or os.PathLike, optional
         The base path of the temporary files; None keeps the data in memory.
-    keep_files : bool, keyword-only
-        Leave the files on disk when the store is closed or dropped (default: delete them).
+    {options}
 
     Examples
     --------
@@ -243,9 +249,9 @@ class NumpyStore(_Store):
     >>> store.remove('pos_0')
     """
 
-    def __init__(self, partition, temporary_path=None, *, keep_files=False):
+    def __init__(self, partition, temporary_path=None, **options):
         super().__init__(_soastore.NativeNumpyStore(native_partition(partition), _temporary_path(temporary_path),
-                                                    bool(keep_files)))
+                                                    options))
 
     def __getitem__(self, key):
         """The arrays stored under ``key``: on disk an NpzValue that reads each array when it is

@@ -14,6 +14,7 @@
 
 #include "bindings.hpp"
 #include "conversion.hpp"
+#include "options.hpp"
 #include "soastore/genericio_store.hpp"
 #include "soastore/numpy_store.hpp"
 
@@ -76,7 +77,8 @@ void bind_store_methods(py::class_<LockedStore<Store>>& store_class) {
       .def("keys", [](Locked& self) { return self.run([](Store& store) { return store.keys(); }); })
       .def("size", [](Locked& self) { return self.run([](Store& store) { return store.size(); }); })
       .def("close", [](Locked& self) { self.run([](Store& store) { store.close(); }); })
-      .def_property_readonly("temporary_path", [](const Locked& self) { return self.unlocked().temporary_path(); });
+      .def_property_readonly("temporary_path", [](const Locked& self) { return self.unlocked().temporary_path(); })
+      .def_property_readonly("settings", [](const Locked& self) { return settings_to_python(self.unlocked().settings()); });
 }
 
 void bind_lazy_soa(py::module_& module) {
@@ -97,23 +99,24 @@ void bind_lazy_soa(py::module_& module) {
 void bind_stores(py::module_& module) {
   using TemporaryPath = std::optional<std::filesystem::path>;
 
+  // Options arrive as the keyword arguments the caller gave (soastore/_stores.py passes nothing
+  // else, so that an option not given takes its environment variable).
   py::class_<LockedStore<GenericIOStore>> genericio(module, "NativeGenericIOStore");
   genericio
-      .def(py::init([](const Partition& partition, double box_size, TemporaryPath path, bool keep_files) {
+      .def(py::init([](const Partition& partition, double box_size, TemporaryPath path, const py::dict& options) {
              return std::make_unique<LockedStore<GenericIOStore>>(partition, box_size, std::move(path),
-                                                                  StoreOptions{.keep_files = keep_files});
+                                                                  options_from_python(options));
            }),
            py::arg("partition"), py::arg("box_size"), py::arg("temporary_path") = py::none(),
-           py::arg("keep_files") = false)
+           py::arg("options") = py::dict())
       .def_property_readonly("box_size", [](const LockedStore<GenericIOStore>& self) { return self.unlocked().box_size(); });
   bind_store_methods(genericio);
 
   py::class_<LockedStore<NumpyStore>> numpy(module, "NativeNumpyStore");
-  numpy.def(py::init([](const Partition& partition, TemporaryPath path, bool keep_files) {
-              return std::make_unique<LockedStore<NumpyStore>>(partition, std::move(path),
-                                                               StoreOptions{.keep_files = keep_files});
+  numpy.def(py::init([](const Partition& partition, TemporaryPath path, const py::dict& options) {
+              return std::make_unique<LockedStore<NumpyStore>>(partition, std::move(path), options_from_python(options));
             }),
-            py::arg("partition"), py::arg("temporary_path") = py::none(), py::arg("keep_files") = false);
+            py::arg("partition"), py::arg("temporary_path") = py::none(), py::arg("options") = py::dict());
   numpy.def(
       "open",
       [](LockedStore<NumpyStore>& self, const std::string& key, bool map) {

@@ -2,6 +2,7 @@
 // (soastore/__init__.py, _partition.py, _stores.py) gives it the reference's interface.
 
 #include "bindings.hpp"
+#include "options.hpp"
 
 PYBIND11_MODULE(_soastore, module) {
   using namespace soastore::python;
@@ -9,6 +10,7 @@ PYBIND11_MODULE(_soastore, module) {
   import_mpi4py_api();
   bind_errors(module);
   bind_partition(module);
+  bind_options(module);
   bind_stores(module);
   bind_formats(module);
 }

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "soastore/partition.hpp"
-#include "stores/storage.hpp"
+#include "soastore/store.hpp"
 
 namespace soastore::stores {
 
@@ -14,6 +14,7 @@ class GenericIOFileStorage final : public Storage {
   // Files get physical origin (0,0,0) and scale box_size in every dimension.
   GenericIOFileStorage(Partition partition, double box_size, std::filesystem::path prefix);
 
+  [[nodiscard]] bool collective() const noexcept override { return true; }
   // Validates on every rank first, writes "{file}.partial" and renames it into place only when
   // every rank succeeded: a failed set leaves the previous value (and no stray file) behind.
   void write(const std::string& key, const SoA& soa) override;

@@ -12,7 +12,8 @@ namespace {
 std::unique_ptr<stores::Storage> make_storage(const Partition& partition, double box_size,
                                               const std::optional<std::filesystem::path>& path) {
   if (path) return std::make_unique<stores::GenericIOFileStorage>(partition, box_size, *path);
-  return std::make_unique<stores::MemoryStorage>(genericio::check_writable, partition.comm());
+  return std::make_unique<stores::MemoryStorage>(genericio::check_writable, partition,
+                                                 stores::MemoryStorage::Agreement::Collective);
 }
 
 std::string describe(const std::optional<std::filesystem::path>& path) {
@@ -23,8 +24,9 @@ std::string describe(const std::optional<std::filesystem::path>& path) {
 
 GenericIOStore::GenericIOStore(const Partition& partition, double box_size,
                                std::optional<std::filesystem::path> temporary_path, StoreOptions options)
-    : StoreBase(std::make_unique<detail::StoreEngine>(describe(temporary_path), partition, temporary_path,
-                                                      make_storage(partition, box_size, temporary_path), options)),
+    : Store(std::make_unique<stores::StoreEngine>(describe(temporary_path), partition, temporary_path,
+                                                  make_storage(partition, box_size, temporary_path),
+                                                  resolve_options(options))),
       box_size_(box_size) {}
 
 }  // namespace soastore

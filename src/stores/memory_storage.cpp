@@ -4,14 +4,14 @@
 
 namespace soastore::stores {
 
-MemoryStorage::MemoryStorage(Validator validate, MPI_Comm agree_over)
-    : validate_(std::move(validate)), agree_over_(agree_over) {}
+MemoryStorage::MemoryStorage(Validator validate, Partition partition, Agreement agreement)
+    : validate_(std::move(validate)), partition_(std::move(partition)), agreement_(agreement) {}
 
 void MemoryStorage::write(const std::string& key, const SoA& soa) {
-  if (agree_over_ == MPI_COMM_NULL) {
-    validate_(soa);
+  if (collective()) {
+    mpi::run_collectively(partition_.comm(), [&] { validate_(soa); });
   } else {
-    mpi::run_collectively(agree_over_, [&] { validate_(soa); });
+    validate_(soa);
   }
   values_.insert_or_assign(key, soa);
 }

@@ -1,12 +1,12 @@
 #pragma once
 // Keeps each value as the caller's SoA: handles to the caller's buffers, never copies.
 
-#include <mpi.h>
-
 #include <functional>
 #include <map>
 
-#include "stores/storage.hpp"
+#include "soastore/partition.hpp"
+
+#include "soastore/store.hpp"
 
 namespace soastore::stores {
 
@@ -14,11 +14,15 @@ class MemoryStorage final : public Storage {
  public:
   using Validator = std::function<void(const SoA&)>;
 
-  // `validate` throws for an SoA this store refuses. With a communicator other than
-  // MPI_COMM_NULL, writes agree on the outcome across its ranks (as the files would), so the
-  // ranks of a collective store never disagree on which keys exist.
-  MemoryStorage(Validator validate, MPI_Comm agree_over);
+  // Whether the ranks agree on every write's outcome (as a collective file storage's ranks do).
+  enum class Agreement { PerRank, Collective };
 
+  // `validate` throws for an SoA this store refuses. With Agreement::Collective, writes agree on
+  // the outcome across the partition's ranks, so the ranks of a collective store never disagree
+  // on which keys exist.
+  MemoryStorage(Validator validate, Partition partition, Agreement agreement);
+
+  [[nodiscard]] bool collective() const noexcept override { return agreement_ == Agreement::Collective; }
   void write(const std::string& key, const SoA& soa) override;
   SoA read(const std::string& key, const std::vector<std::string>* fields) override;
   void erase(const std::string& key) override;
@@ -26,7 +30,8 @@ class MemoryStorage final : public Storage {
 
  private:
   Validator validate_;
-  MPI_Comm agree_over_;
+  Partition partition_;
+  Agreement agreement_;
   std::map<std::string, SoA, std::less<>> values_;
 };
 

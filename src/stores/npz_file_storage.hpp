@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "stores/storage.hpp"
+#include "soastore/store.hpp"
 
 namespace soastore::stores {
 
@@ -12,6 +12,7 @@ class NpzFileStorage final : public Storage {
  public:
   NpzFileStorage(std::filesystem::path prefix, int rank);
 
+  [[nodiscard]] bool collective() const noexcept override { return false; }
   // Writes "{file}.partial" and renames it into place, so a failed write keeps the previous value
   // and leaves no stray file.
   void write(const std::string& key, const SoA& soa) override;

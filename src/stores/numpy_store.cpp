@@ -8,11 +8,11 @@
 namespace soastore {
 namespace {
 
-std::unique_ptr<stores::Storage> make_storage(const std::optional<std::filesystem::path>& path, int rank) {
+std::unique_ptr<stores::Storage> make_storage(const Partition& partition, const std::optional<std::filesystem::path>& path) {
   // Each rank keeps its own file per key: nothing to agree on with the other ranks.
-  if (path) return std::make_unique<stores::NpzFileStorage>(*path, rank);
+  if (path) return std::make_unique<stores::NpzFileStorage>(*path, partition.rank());
   // Any arrays are fine and nothing is collective: each rank keeps its own values.
-  return std::make_unique<stores::MemoryStorage>([](const SoA&) {}, MPI_COMM_NULL);
+  return std::make_unique<stores::MemoryStorage>([](const SoA&) {}, partition, stores::MemoryStorage::Agreement::PerRank);
 }
 
 std::string describe(const std::optional<std::filesystem::path>& path) {
@@ -23,8 +23,8 @@ std::string describe(const std::optional<std::filesystem::path>& path) {
 
 NumpyStore::NumpyStore(const Partition& partition, std::optional<std::filesystem::path> temporary_path,
                        StoreOptions options)
-    : StoreBase(std::make_unique<detail::StoreEngine>(describe(temporary_path), partition, temporary_path,
-                                                      make_storage(temporary_path, partition.rank()), options)) {}
+    : Store(std::make_unique<stores::StoreEngine>(describe(temporary_path), partition, temporary_path,
+                                                  make_storage(partition, temporary_path), resolve_options(options))) {}
 
 LazySoA NumpyStore::open(std::string_view key, npz::LoadOptions options) { return engine().open(key, options); }
 

@@ -36,7 +36,8 @@ def test_details_reach_every_class():
 
 def test_every_cpp_kind_has_a_python_class():
     names = {"KeyNotFound": "KeyNotFoundError", "InvalidKey": "InvalidKeyError", "InvalidData": "InvalidDataError",
-             "CorruptFile": "CorruptFileError", "LayoutMismatch": "LayoutMismatchError"}
+             "CorruptFile": "CorruptFileError", "LayoutMismatch": "LayoutMismatchError",
+             "InvalidOption": "InvalidOptionError"}
     kinds = set(_ErrorKind.__members__) - {"Generic", "IoError"}
     assert kinds == set(names)
     for kind in kinds:
@@ -95,7 +96,7 @@ def test_other_errors_are_soastore_errors():
 
 def test_exception_classes_live_in_the_package():
     for cls in (soastore.Error, soastore.KeyNotFoundError, soastore.InvalidKeyError, soastore.InvalidDataError,
-                soastore.CorruptFileError, soastore.LayoutMismatchError):
+                soastore.CorruptFileError, soastore.LayoutMismatchError, soastore.InvalidOptionError):
         assert cls.__module__ == "soastore"
         assert cls is soastore.Error or issubclass(cls, soastore.Error)
 

@@ -1,0 +1,54 @@
+#pragma once
+// Store options, each declared once in SOASTORE_STORE_OPTIONS. From that one list come
+//  * StoreOptions, what a caller passes: every option unset unless given;
+//  * StoreSettings, what a store runs with (resolve_options);
+//  * one environment variable per option, SOASTORE_<NAME> (SOASTORE_KEEP_FILES=1), read when a
+//    store is constructed, so a run can switch an option on for a pipeline that constructs its
+//    stores itself (haccytrees passes the reference's three arguments); a value given in code wins;
+//  * the Python keyword arguments of both stores, with their defaults and descriptions;
+//  * the options table of docs/options.md (`soastore options --markdown`, checked by a test).
+// A new option is one line here (plus, for a new value type, its parse and format functions in
+// src/stores/options.cpp).
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace soastore {
+
+// X(Type, name, Default, Description)
+#define SOASTORE_STORE_OPTIONS(X)                                                                   \
+  X(bool, keep_files, false,                                                                        \
+    "Leave the store's files on disk when it is closed or destroyed, e.g. to read them later with " \
+    "the GenericIO or npz functions (by default a store deletes every file it created).")
+
+struct StoreOptions {
+#define SOASTORE_OPTION_FIELD(Type, name, Default, Description) std::optional<Type> name;
+  SOASTORE_STORE_OPTIONS(SOASTORE_OPTION_FIELD)
+#undef SOASTORE_OPTION_FIELD
+};
+
+struct StoreSettings {
+#define SOASTORE_SETTING_FIELD(Type, name, Default, Description) Type name = Default;
+  SOASTORE_STORE_OPTIONS(SOASTORE_SETTING_FIELD)
+#undef SOASTORE_SETTING_FIELD
+};
+
+// The settings of a store constructed with `given`: each option as given, else as its environment
+// variable says, else its default. InvalidOption naming the variable for a malformed value.
+[[nodiscard]] StoreSettings resolve_options(const StoreOptions& given);
+
+// One option, described for help texts, the Python bindings and the docs.
+struct OptionDescription {
+  std::string name;                  // keep_files
+  std::string type;                  // bool
+  std::string default_value;         // false (as the environment variable would spell it)
+  std::string environment_variable;  // SOASTORE_KEEP_FILES
+  std::string description;
+};
+
+// Every option, in declaration order.
+[[nodiscard]] std::vector<OptionDescription> describe_options();
+
+}  // namespace soastore

@@ -1,0 +1,64 @@
+#include "soastore/options.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include "soastore/errors.hpp"
+
+namespace soastore {
+namespace {
+
+// Text -> value for each option type, as environment variables spell them; nothing when the
+// text is no such value. And value -> text for help and docs, the inverse.
+std::optional<bool> parse_value(std::string_view text, const bool* /*type*/) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") return true;
+  if (lower == "0" || lower == "false" || lower == "no" || lower == "off") return false;
+  return std::nullopt;
+}
+
+const char* expected_text(const bool* /*type*/) { return "1, true, yes, on, 0, false, no or off"; }
+
+std::string format_value(bool value) { return value ? "true" : "false"; }
+
+std::string environment_variable(std::string_view option) {
+  std::string name = "SOASTORE_";
+  for (const char c : option) name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+template <class Type>
+Type resolve_one(const std::optional<Type>& given, std::string_view option, const Type& fallback) {
+  if (given) return *given;
+  const std::string variable = environment_variable(option);
+  const char* text = std::getenv(variable.c_str());
+  if (text == nullptr) return fallback;
+  const Type* type = nullptr;
+  if (std::optional<Type> value = parse_value(text, type)) return *value;
+  throw InvalidOption("environment variable " + variable + "='" + text + "' is not a valid value of option " +
+                      std::string(option) + " (expected " + expected_text(type) + ")");
+}
+
+}  // namespace
+
+StoreSettings resolve_options(const StoreOptions& given) {
+  StoreSettings settings;
+#define SOASTORE_RESOLVE_OPTION(Type, name, Default, Description) \
+  settings.name = resolve_one<Type>(given.name, #name, Default);
+  SOASTORE_STORE_OPTIONS(SOASTORE_RESOLVE_OPTION)
+#undef SOASTORE_RESOLVE_OPTION
+  return settings;
+}
+
+std::vector<OptionDescription> describe_options() {
+  std::vector<OptionDescription> options;
+#define SOASTORE_DESCRIBE_OPTION(Type, name, Default, Description) \
+  options.push_back({#name, #Type, format_value(Default), environment_variable(#name), Description});
+  SOASTORE_STORE_OPTIONS(SOASTORE_DESCRIBE_OPTION)
+#undef SOASTORE_DESCRIBE_OPTION
+  return options;
+}
+
+}  // namespace soastore

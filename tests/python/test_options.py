@@ -1,0 +1,70 @@
+"""Store options from their one C++ declaration: keyword-only arguments with defaults and docs,
+one environment variable each (read when a store is constructed; an argument given in code wins),
+a clear error naming a malformed variable, and the settings a store runs with."""
+
+import inspect
+
+import numpy as np
+import pytest
+from mpi4py import MPI
+
+import soastore
+
+COMM = MPI.COMM_WORLD
+
+
+@pytest.fixture
+def keep_files_variable(monkeypatch):
+    def set_to(text):
+        monkeypatch.setenv("SOASTORE_KEEP_FILES", text)
+    monkeypatch.delenv("SOASTORE_KEEP_FILES", raising=False)
+    return set_to
+
+
+@pytest.mark.parametrize("cls", [soastore.GenericIOStore, soastore.NumpyStore])
+def test_options_are_keyword_only_with_defaults_and_docs(cls):
+    parameter = inspect.signature(cls).parameters["keep_files"]
+    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is False
+    assert "keep_files : bool, keyword-only, default false" in cls.__doc__
+    assert "SOASTORE_KEEP_FILES" in cls.__doc__
+    assert "{options}" not in cls.__doc__
+
+
+def test_every_option_is_listed_with_its_variable():
+    options = soastore._soastore.store_options()
+    assert [o["name"] for o in options][0] == "keep_files"
+    for option in options:
+        assert option["environment_variable"] == "SOASTORE_" + option["name"].upper()
+        assert option["description"]
+
+
+def test_the_environment_sets_what_code_leaves_unset(partition, scratch, keep_files_variable):
+    assert soastore.NumpyStore(partition).settings == {"keep_files": False}
+    keep_files_variable("1")
+    store = soastore.NumpyStore(partition, scratch / "env")
+    assert store.settings["keep_files"] is True
+    store["k"] = {"a": np.arange(3)}
+    store.close()
+    assert (scratch / f"env_k.tmp.rank-{COMM.rank}.npz").exists()  # kept, as the variable asked
+    # An argument given in code wins over the variable.
+    store = soastore.NumpyStore(partition, scratch / "code", keep_files=False)
+    store["k"] = {"a": np.arange(3)}
+    store.close()
+    assert not (scratch / f"code_k.tmp.rank-{COMM.rank}.npz").exists()
+    COMM.Barrier()
+
+
+@pytest.mark.parametrize("cls", [lambda p: soastore.GenericIOStore(p, 1.0), soastore.NumpyStore],
+                         ids=["GenericIOStore", "NumpyStore"])
+def test_a_malformed_variable_is_an_error_naming_it(partition, keep_files_variable, cls):
+    keep_files_variable("perhaps")
+    with pytest.raises(soastore.InvalidOptionError, match="SOASTORE_KEEP_FILES='perhaps'") as info:
+        cls(partition)
+    assert isinstance(info.value, ValueError)
+
+
+def test_unknown_or_mistyped_options_are_type_errors(partition):
+    with pytest.raises(TypeError, match="keep_file"):
+        soastore.NumpyStore(partition, keep_file=True)
+    with pytest.raises(TypeError, match="keep_files must be bool"):
+        soastore.NumpyStore(partition, keep_files="yes")
