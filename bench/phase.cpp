@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "bench/memory_probe.hpp"
@@ -34,13 +35,30 @@ PhaseSample measure_phase(const PhaseContext& context, const std::function<std::
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double cpu_seconds = process_cpu_seconds() - cpu_start;
 
-  std::int64_t extra = peak_memory() - resident_before - returned;
+  std::int64_t peak = peak_memory();
+  std::int64_t extra = peak - resident_before - returned;
   MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, context.comm);
   MPI_Allreduce(MPI_IN_PLACE, &cpu_seconds, 1, MPI_DOUBLE, MPI_MAX, context.comm);
   MPI_Allreduce(MPI_IN_PLACE, &extra, 1, MPI_INT64_T, MPI_MAX, context.comm);
+  MPI_Allreduce(MPI_IN_PLACE, &peak, 1, MPI_INT64_T, MPI_MAX, context.comm);
   // The reductions are a barrier: every rank has finished, so the directory holds all files.
   const long files_created = rank == 0 ? count_files(context.dir) - files_before : 0;
-  return {seconds, cpu_seconds, extra, files_created};
+  return {seconds, cpu_seconds, extra, files_created, peak};
+}
+
+PhaseSample in_sequence(const std::vector<PhaseSample>& phases) {
+  if (phases.empty()) return {};
+  // Memory starts from the first phase, not from 0: extra memory is negative for a phase that
+  // hands back more than it allocated.
+  PhaseSample whole = phases.front();
+  for (std::size_t i = 1; i < phases.size(); ++i) {
+    whole.seconds += phases[i].seconds;
+    whole.cpu_seconds += phases[i].cpu_seconds;
+    whole.extra_memory = std::max(whole.extra_memory, phases[i].extra_memory);
+    whole.files_created += phases[i].files_created;
+    whole.peak_resident = std::max(whole.peak_resident, phases[i].peak_resident);
+  }
+  return whole;
 }
 
 }  // namespace soastore::bench

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <vector>
 
 namespace soastore::bench {
 
@@ -17,6 +18,8 @@ struct PhaseSample {
                                   // other processes take the cores (wall time then includes waiting)
   std::int64_t extra_memory = 0;  // max over ranks of peak RSS - RSS before - bytes the phase returned
   long files_created = 0;         // files in the scratch directory after minus before (all ranks)
+  std::int64_t peak_resident = 0;  // max over ranks of the peak RSS during the phase (the lifetime
+                                   // peak where VmHWM cannot be reset)
 };
 
 struct PhaseContext {
@@ -27,5 +30,8 @@ struct PhaseContext {
 // Runs `body` on every rank; `body` returns the bytes it hands back to the caller (the result
 // of a get), which are data, not overhead, and so not counted as extra memory.
 PhaseSample measure_phase(const PhaseContext& context, const std::function<std::int64_t()>& body);
+
+// Phases run one after another, as one phase: times and files add up, memory is the largest.
+[[nodiscard]] PhaseSample in_sequence(const std::vector<PhaseSample>& phases);
 
 }  // namespace soastore::bench

@@ -5,6 +5,7 @@
 
 #include "bench/contenders.hpp"
 #include "bench/data.hpp"
+#include "bench/merger_tree.hpp"
 #include "bench/results.hpp"
 #include "bench/workloads.hpp"
 
@@ -13,35 +14,22 @@ namespace {
 
 constexpr double kPatternTarget = 1.2;  // total time <= 1.2 x the raw I/O time
 
-std::string step_key(int step) { return "step" + std::to_string(step); }
-
+// The pattern as the pipeline runs it, each operation over all steps one phase; the same SoA
+// every step (its bytes are what is measured, not its values).
 void run_pattern(Contender& contender, const SoA& step_data, int steps, const PhaseContext& phase, Results& results) {
+  MergerTreePlan plan;
+  plan.steps = steps;
+  plan.data = [&](int) { return step_data; };
+  plan.fields = step_data.names();
+  plan.check = [](int, const std::string&, const SoA& one) {
+    if (one.size() != 1) throw Error("get_field returned " + std::to_string(one.size()) + " fields, not 1");
+  };
+  const MergerTreeSample sample = run_merger_tree(contender, plan, phase);
   const std::string name = contender.name();
-  const int fields = static_cast<int>(step_data.size());
-  const PhaseSample set = measure_phase(phase, [&] {
-    for (int step = 0; step < steps; ++step) contender.set(step_key(step), step_data);
-    return std::int64_t{0};
-  });
-  const PhaseSample read = measure_phase(phase, [&] {
-    for (int step = 0; step < steps; ++step) {
-      for (int field = 0; field < fields; ++field) {
-        const SoA one = contender.get_field(step_key(step), step_field_name(field));
-        if (one.size() != 1) throw Error("get_field returned " + std::to_string(one.size()) + " fields, not 1");
-      }
-    }
-    return std::int64_t{0};
-  });
-  const PhaseSample remove = measure_phase(phase, [&] {
-    for (int step = 0; step < steps; ++step) contender.remove(step_key(step));
-    return std::int64_t{0};
-  });
-  results.add(name, "set all", set);
-  results.add(name, "get_field all", read);
-  results.add(name, "remove all", remove);
-  results.add(name, "total", {set.seconds + read.seconds + remove.seconds,
-                              set.cpu_seconds + read.cpu_seconds + remove.cpu_seconds,
-                              std::max({set.extra_memory, read.extra_memory, remove.extra_memory}),
-                              set.files_created + read.files_created + remove.files_created});
+  results.add(name, "set all", sample.set);
+  results.add(name, "get_field all", sample.get_field);
+  results.add(name, "remove all", sample.remove);
+  results.add(name, "total", in_sequence({sample.set, sample.get_field, sample.remove}));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "commands.hpp"
 #include "soastore/errors.hpp"
@@ -24,31 +25,19 @@ struct CleanOptions {
 
 // Returns the number of files that could not be removed.
 int clean(const CleanOptions& options) {
-  const std::filesystem::path prefix(options.prefix);
-  const std::filesystem::path directory = prefix.has_parent_path() ? prefix.parent_path() : ".";
-  const std::string prefix_name = prefix.filename().string();
-  std::error_code error;
-  std::filesystem::directory_iterator entries(directory, error);
-  if (error) {
-    throw IoError("soastore clean: cannot list '" + directory.string() + "': " + error.message(), error.value(),
-                  directory.string());
-  }
   int removed = 0, failed = 0;
-  for (const std::filesystem::directory_entry& entry : entries) {
-    // Stores create regular files only: a directory or symlink with a matching name is not ours.
-    if (!entry.is_regular_file(error) || entry.is_symlink(error)) continue;
-    const std::string name = entry.path().filename().string();
-    if (!stores::is_store_file_name(name, prefix_name)) continue;
+  for (const std::filesystem::path& file : store_files(options.prefix)) {
     if (options.dry_run) {
-      std::printf("would remove %s\n", entry.path().c_str());
+      std::printf("would remove %s\n", file.c_str());
       ++removed;
       continue;
     }
-    if (std::filesystem::remove(entry.path(), error)) {
-      std::printf("removed %s\n", entry.path().c_str());
+    std::error_code error;
+    if (std::filesystem::remove(file, error)) {
+      std::printf("removed %s\n", file.c_str());
       ++removed;
     } else if (error) {
-      std::fprintf(stderr, "soastore clean: cannot remove '%s': %s\n", entry.path().c_str(), error.message().c_str());
+      std::fprintf(stderr, "soastore clean: cannot remove '%s': %s\n", file.c_str(), error.message().c_str());
       ++failed;
     }
   }
@@ -58,6 +47,23 @@ int clean(const CleanOptions& options) {
 }
 
 }  // namespace
+
+std::vector<std::filesystem::path> store_files(const std::filesystem::path& prefix) {
+  const std::filesystem::path directory = prefix.has_parent_path() ? prefix.parent_path() : ".";
+  const std::string prefix_name = prefix.filename().string();
+  std::error_code error;
+  std::filesystem::directory_iterator entries(directory, error);
+  if (error) {
+    throw IoError("cannot list '" + directory.string() + "': " + error.message(), error.value(), directory.string());
+  }
+  std::vector<std::filesystem::path> files;
+  for (const std::filesystem::directory_entry& entry : entries) {
+    // Stores create regular files only: a directory or symlink with a matching name is not ours.
+    if (!entry.is_regular_file(error) || entry.is_symlink(error)) continue;
+    if (stores::is_store_file_name(entry.path().filename().string(), prefix_name)) files.push_back(entry.path());
+  }
+  return files;
+}
 
 void add_clean_command(CLI::App& app) {
   auto options = std::make_shared<CleanOptions>();

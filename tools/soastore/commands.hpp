@@ -3,6 +3,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+#include <vector>
+
 namespace soastore::cli {
 
 // Registers `soastore demo`: the merger-tree pipeline pattern, verified end to end.
@@ -17,5 +20,9 @@ void add_verify_command(CLI::App& app);
 
 // Registers `soastore clean`: removes what a killed run left under a temporary_path prefix.
 void add_clean_command(CLI::App& app);
+// The files now in `prefix`'s directory that a store with temporary_path `prefix` creates (what
+// `soastore clean` removes; `soastore demo` checks that none is left). IoError if the directory
+// cannot be listed.
+[[nodiscard]] std::vector<std::filesystem::path> store_files(const std::filesystem::path& prefix);
 
 }  // namespace soastore::cli
