@@ -16,16 +16,29 @@ directory:
   {k: f[k] for k in f} (np.load alone reads nothing);
 * NumpyStore, GenericIOStore -- soastore's stores with a temporary path;
 
-then both stores in memory mode (set/get latency). One table: per rank GB/s of the slowest rank
+then the merger tree's output loop (issue 10): the catalog cut into 30 steps whose row counts
+grow with time, each step set into every file contender, then one get_field per (field, step),
+as haccytrees assembles its outputs: "assemble" copies each result into the field's output
+column and drops it (the pipeline's pattern), "keep" appends every result to a list. Each
+loop runs in a fresh process per rank (a process's C heap keeps the shape earlier work gave
+it); its "extra MiB" is the peak RSS above the data held at the end. The baselines are raw
+(np.empty + readinto, what pygio does) and np.load(...)[field] (the reference NumpyStore's
+store[k][f]); "NumpyStore [key][field]" reads soastore's NumpyStore the pipeline's way.
+Then both stores in memory mode (set/get latency). One table: per rank GB/s of the slowest rank
 (median [min-max] over repetitions, contenders in rotated order each repetition), aggregate GB/s,
 throughput ratios against raw and against numpy (paired per repetition, median), peak memory
 above the data, files created, and the issue's targets.
 """
 
 import argparse
+import ctypes
+import ctypes.util
+import gc
+import json
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import time
 
@@ -43,6 +56,8 @@ LATENCY_TARGET = 10e-6
 NUMPY_SET_TARGET = 2.0  # NumpyStore set >= 2x np.savez
 NUMPY_GET_TARGET = 1.5  # NumpyStore get >= 1.5x np.load (materialised)
 RAW_TARGET = 0.9  # set >= 0.9x raw write, get >= 0.9x raw read
+LOOP_STEPS = 30  # the merger tree's output loop: steps of growing size, one get_field per (field, step)
+LOOP_SLACK_MIB = 1.0  # a store's loop may need at most this much more peak memory than the baselines
 
 
 def parse_size(text):
@@ -95,6 +110,25 @@ def reset_peak_memory():
         return True
     except OSError:
         return False
+
+
+def _load_libc():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+_LIBC = _load_libc()
+
+
+def release_free_memory():
+    """gc, then hand the C heap's free pages back (glibc malloc_trim), so that a phase's peak
+    starts from the memory in use and not from what an earlier contender left free."""
+    gc.collect()
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 # --- contenders: the same four calls each ------------------------------------------------------
@@ -244,6 +278,13 @@ def make_stores(partition, directory):
     return stores, missing
 
 
+class StoreItem(Store):
+    """A store read as store[key][field]: how the pipeline reads its NumpyStore."""
+
+    def get_field(self, key, field):
+        return {field: self.store[key][field]}
+
+
 # --- measuring --------------------------------------------------------------------------------
 
 class Phase:
@@ -307,6 +348,128 @@ def run_disk(args, comm, partition, directory, data):
                 failures[contender.name] = f"failed: {error}"
     names = [c.name for c in contenders] + [name for name, _ in missing]
     return names, samples, failures
+
+
+def split_steps(data, steps):
+    """The catalog cut into `steps` consecutive SoAs whose row counts grow linearly (as halo
+    counts grow with time in a simulation)."""
+    rows = len(next(iter(data.values())))
+    weights = np.arange(1, steps + 1)
+    bounds = np.concatenate(([0], np.cumsum(weights))) * rows // weights.sum()
+    return [{name: array[bounds[i]:bounds[i + 1]] for name, array in data.items()} for i in range(steps)]
+
+
+def field_loop(contender, keys, columns, pattern):
+    """One get_field per (field, step) -- `columns` maps each field to (dtype, total rows) --
+    and returns what the loop holds at its end."""
+    held = {}
+    for field, (dtype, rows) in columns.items():
+        if pattern == "assemble":
+            column, start = np.empty(rows, dtype), 0
+            for key in keys:  # each step's result goes when the next one has arrived
+                part = contender.get_field(key, field)[field]
+                column[start:start + len(part)] = part
+                start += len(part)
+            held[field] = column
+        else:
+            for key in keys:
+                held[f"{field}@{key}"] = contender.get_field(key, field)[field]
+    return held
+
+
+LOOP_CONTENDERS = ("raw write/read", "np.savez/load", "NumpyStore", "GenericIOStore", "NumpyStore [key][field]")
+
+
+def loop_contender(name, directory):
+    """A fresh contender for the field loop (in the child process, whose MPI world is itself)."""
+    if name == "raw write/read":
+        return RawFiles(directory, 0)
+    if name == "np.savez/load":
+        return NumpyFiles(directory, 0)
+    if soastore is None:
+        raise RuntimeError(f"not run: cannot import soastore ({SOASTORE_MISSING})")
+    prefix = os.path.join(directory, "store")
+    if name == "GenericIOStore":
+        return Store(name, soastore.GenericIOStore(soastore.Partition(), 1.0, prefix))
+    store = soastore.NumpyStore(soastore.Partition(), prefix)
+    return StoreItem(name, store) if name == "NumpyStore [key][field]" else Store(name, store)
+
+
+def field_loop_child(args):
+    """--field-loop-child NAME PATTERN: one loop in this fresh process; prints its JSON figures."""
+    name, pattern = args.field_loop_child
+    directory = os.path.join(args.dir, f"loop-{os.getpid()}")
+    os.makedirs(directory)
+    try:
+        data = make_catalog(args.size, args.seed)
+        steps = split_steps(data, LOOP_STEPS)
+        keys = [f"step{i}" for i in range(LOOP_STEPS)]
+        columns = {field: (array.dtype, len(array)) for field, array in data.items()}
+        contender = loop_contender(name, directory)
+        for key, step in zip(keys, steps):
+            contender.set(key, step)
+        release_free_memory()
+        reset_peak_memory()
+        resident = _status_bytes("VmRSS")
+        start = time.perf_counter()
+        held = field_loop(contender, keys, columns, pattern)
+        seconds = time.perf_counter() - start
+        extra = _status_bytes("VmHWM") - resident - nbytes_of(held)
+        expected = data if pattern == "assemble" else {
+            f"{field}@{key}": step[field] for field in columns for key, step in zip(keys, steps)}
+        if not same(held, expected):
+            raise RuntimeError(f"the {pattern} loop returned other data than was set")
+        outcome = {"seconds": seconds, "extra": extra}
+    except Exception as error:  # noqa: BLE001 -- reported as the row's text
+        outcome = {"error": f"failed: {error}"}
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    print(json.dumps(outcome))
+
+
+def child_environment():
+    """This environment without what mpirun sets for its own ranks, so that a child process
+    initialises MPI as a singleton (the user's MCA settings, such as btl and pml, stay)."""
+    launcher = ("OMPI_MCA_ess", "OMPI_MCA_orte_", "OMPI_MCA_pmix", "OMPI_MCA_initial_wdir",
+                "OMPI_MCA_shmem_RUNTIME_QUERY_hint", "OMPI_MCA_mpi_oversubscribe", "PMIX_", "PMI_", "HYDRA_")
+    env = {}
+    for key, value in os.environ.items():
+        if key.startswith(launcher):
+            continue
+        if key.startswith("OMPI_") and not key.startswith(("OMPI_MCA_", "OMPI_ALLOW_RUN_AS_ROOT")):
+            continue
+        env[key] = value
+    return env
+
+
+def run_field_loop(args, comm, directory):
+    """The merger tree's output loop, each (contender, pattern, repetition) in a fresh process per
+    rank: a process's C heap keeps the shape earlier work gave it, and a fragmented heap costs
+    every later contender too, so sharing one process would blur who needed the memory."""
+    samples, failures = {}, {}
+    env = child_environment()
+    for rep in range(args.reps):
+        order = LOOP_CONTENDERS[rep % len(LOOP_CONTENDERS):] + LOOP_CONTENDERS[:rep % len(LOOP_CONTENDERS)]
+        for name in order:
+            for pattern in ("assemble", "keep"):
+                if name in failures:
+                    continue
+                comm.Barrier()
+                command = [sys.executable, os.path.abspath(__file__), "--field-loop-child", name, pattern,
+                           "--size", str(args.size), "--seed", str(comm.rank), "--dir", directory]
+                child = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+                try:
+                    outcome = json.loads(child.stdout.strip().splitlines()[-1])
+                except (IndexError, ValueError):
+                    outcome = {"error": f"failed: child exited {child.returncode}: {child.stderr.strip()[-300:]}"}
+                errors = [e for e in comm.allgather(outcome.get("error")) if e]
+                if errors:
+                    failures[name] = errors[0]
+                    continue
+                seconds = comm.allreduce(outcome["seconds"], op=MPI.MAX)
+                extra = comm.allreduce(outcome["extra"], op=MPI.MAX)
+                samples.setdefault((name, pattern), []).append((seconds, extra, 0))
+    return list(LOOP_CONTENDERS), samples, failures
 
 
 def run_latency(args, comm, partition, sizes):
@@ -376,6 +539,39 @@ def disk_rows(names, samples, failures, data, nranks, workload):
     return rows
 
 
+def loop_rows(names, samples, failures, data, nranks):
+    rows = []
+    workload = f"field loop {LOOP_STEPS}x{len(data)} {format_size(nbytes_of(data))}"
+    baselines = ("raw write/read", "np.savez/load")
+    for pattern in ("assemble", "keep"):
+        # The most the baselines needed above the data: what a store may need (plus the slack).
+        allowed = max((max(e for _, e, _ in samples[(b, pattern)]) for b in baselines if (b, pattern) in samples),
+                      default=None)
+        for name in names:
+            if name in failures:
+                rows.append([workload, name, pattern, failures[name]])
+                continue
+            runs = samples[(name, pattern)]
+            seconds = [s for s, _, _ in runs]
+            extra = max(e for _, e, _ in runs)
+            vs_raw = paired_speedup(samples, (name, pattern), ("raw write/read", pattern))
+            vs_numpy = paired_speedup(samples, (name, pattern), ("np.savez/load", pattern))
+            target = ""
+            if name not in baselines and allowed is not None:
+                met = extra <= allowed + LOOP_SLACK_MIB * 2**20
+                target = f"peak <= baselines' {allowed / 2**20:.1f} + {LOOP_SLACK_MIB:g} MiB: {'met' if met else 'MISSED'}"
+            rows.append([
+                workload, name, pattern, rate_cell(nbytes_of(data), seconds),
+                f"{nbytes_of(data) * nranks / np.median(seconds) / 1e9:.2f} GB/s",
+                f"{vs_raw:.2f}" if vs_raw is not None else "",
+                f"{vs_numpy:.2f}" if vs_numpy is not None else "",
+                f"{extra / 2**20:.1f}",
+                format_files(int(np.median([f for _, _, f in runs]))),
+                target,
+            ])
+    return rows
+
+
 def latency_rows(comm, stores, missing, calls, sizes):
     rows = []
     for label, _ in sizes:
@@ -421,10 +617,16 @@ def main():
     parser.add_argument("--dir", default="/tmp/soastore-pybench", help="scratch directory (a run-PID "
                         "subdirectory is made and removed)")
     parser.add_argument("--quick", action="store_true", help="small and short: checks that it runs")
+    # Internal: one field-loop measurement in a fresh process (see run_field_loop).
+    parser.add_argument("--field-loop-child", nargs=2, metavar=("CONTENDER", "PATTERN"), help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.size = parse_size(args.size or ("4M" if args.quick else "100M"))
     args.reps = args.reps or (2 if args.quick else 5)
     args.latency_calls = args.latency_calls or (50 if args.quick else 1000)
+    if args.field_loop_child:
+        field_loop_child(args)
+        return
 
     comm = MPI.COMM_WORLD
     directory = comm.bcast(os.path.join(args.dir, f"run-{os.getpid()}") if comm.rank == 0 else None)
@@ -437,6 +639,8 @@ def main():
         workload = f"catalog {format_size(nbytes_of(data))}"
         names, samples, failures = run_disk(args, comm, partition, directory, data)
         rows = disk_rows(names, samples, failures, data, comm.size, workload)
+        names, samples, failures = run_field_loop(args, comm, directory)
+        rows += loop_rows(names, samples, failures, data, comm.size)
         sizes = [(format_size(40_000), make_catalog(40_000, comm.rank)), (format_size(nbytes_of(data)), data)]
         stores, missing, calls = run_latency(args, comm, partition, sizes)
         rows += latency_rows(comm, stores, missing, calls, sizes)
@@ -454,7 +658,12 @@ def main():
               "arrays. np.load materialised: {k: f[k] for k in f}")
         print("per rank: GB/s (1e9 B/s) of the slowest rank; x raw, x numpy: throughput / raw's and "
               "np.savez/load's for the same op, median of per-repetition ratios; extra MiB: peak RSS above "
-              "the data held and returned\n")
+              "the data held and returned")
+        print(f"field loop: the catalog as {LOOP_STEPS} steps of growing size, one get_field per (field, step); "
+              "assemble: each result copied into its field's column, then dropped; keep: every result kept. "
+              "raw = np.empty + readinto of one column (as pygio), np.savez/load = np.load(f)[field]; "
+              "each loop in a fresh process per rank, its C heap trimmed after the sets; extra MiB: peak RSS "
+              "above the data the loop holds at its end\n")
         print_table(rows)
         sys.stdout.flush()
 

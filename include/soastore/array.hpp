@@ -24,8 +24,11 @@ class Array {
   // An empty 1-D float64 array of length 0.
   Array();
 
-  // Fresh, uninitialised memory for `shape` elements of `dtype`, aligned to 4096 bytes so files
-  // can be read into it with O_DIRECT-friendly offsets and large buffers can use huge pages.
+  // Fresh, uninitialised memory for `shape` elements of `dtype`, aligned to at least 16 bytes
+  // (as numpy's arrays). Below 4 MiB it comes from malloc unpadded, like numpy's, so a loop of
+  // reads costs no more resident memory than numpy; from 4 MiB on it is a mapping of its own,
+  // 2 MiB aligned and marked for transparent huge pages, for fast first touch (see
+  // src/core/buffer.hpp).
   static Array allocate(DType dtype, Shape shape);
   // Adopts `data`, which `owner` keeps alive; no copy. `owner` may be null for memory that
   // outlives every handle (static data).
