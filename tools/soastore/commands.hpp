@@ -18,6 +18,9 @@ void add_inspect_command(CLI::App& app);
 // Registers `soastore verify`: every CRC of a GenericIO file.
 void add_verify_command(CLI::App& app);
 
+// Registers `soastore options`: the store options, their defaults and environment variables.
+void add_options_command(CLI::App& app);
+
 // Registers `soastore clean`: removes what a killed run left under a temporary_path prefix.
 void add_clean_command(CLI::App& app);
 // The files now in `prefix`'s directory that a store with temporary_path `prefix` creates (what

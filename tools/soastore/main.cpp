@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   soastore::cli::add_inspect_command(app);
   soastore::cli::add_verify_command(app);
   soastore::cli::add_clean_command(app);
+  soastore::cli::add_options_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
