@@ -14,7 +14,7 @@
 #include "mpi/genericio_topology.hpp"
 #include "mpi/genericio_redistribution.hpp"
 #include "mpi/mpi_error.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 
 namespace soastore::genericio {
 namespace {

@@ -17,7 +17,7 @@
 #include "mpi/collective.hpp"
 #include "mpi/genericio_topology.hpp"
 #include "mpi/mpi_error.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 
 namespace soastore::genericio {
 namespace {

@@ -9,7 +9,7 @@
 #include "genericio/vector_catalog.hpp"
 #include "mpi/genericio_redistribution.hpp"
 #include "soastore/errors.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "support/test_paths.hpp"
 
 using namespace soastore;
