@@ -13,3 +13,4 @@
 #include "soastore/numpy_store.hpp"
 #include "soastore/partition.hpp"
 #include "soastore/soa.hpp"
+#include "soastore/store_files.hpp"

@@ -1,7 +1,7 @@
 // `soastore clean PREFIX [--dry-run]`: removes the files a killed run left behind for the
 // temporary_path PREFIX, and only those: regular files in PREFIX's directory whose names follow a
 // store's exact pattern ({name}_{key}.tmp.gio, {name}_{key}.tmp.rank-{r}.npz, and either with
-// ".partial"; see src/stores/file_names.hpp). A store deletes its own files when it is destroyed;
+// ".partial"; see soastore/store_files.hpp). A store deletes its own files when it is destroyed;
 // this is for runs that never got there (SIGKILL, a node failure, a job killed at its time limit).
 
 #include <cstdio>
@@ -9,10 +9,11 @@
 #include <memory>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "commands.hpp"
 #include "soastore/errors.hpp"
-#include "stores/file_names.hpp"
+#include "soastore/store_files.hpp"
 
 namespace soastore::cli {
 namespace {
@@ -24,31 +25,25 @@ struct CleanOptions {
 
 // Returns the number of files that could not be removed.
 int clean(const CleanOptions& options) {
-  const std::filesystem::path prefix(options.prefix);
-  const std::filesystem::path directory = prefix.has_parent_path() ? prefix.parent_path() : ".";
-  const std::string prefix_name = prefix.filename().string();
-  std::error_code error;
-  std::filesystem::directory_iterator entries(directory, error);
-  if (error) {
-    throw IoError("soastore clean: cannot list '" + directory.string() + "': " + error.message(), error.value(),
-                  directory.string());
+  std::vector<std::filesystem::path> files;
+  try {
+    files = find_store_files(options.prefix);
+  } catch (const IoError& e) {
+    throw IoError(std::string("soastore clean: ") + e.what(), e.error_number(), e.path());
   }
   int removed = 0, failed = 0;
-  for (const std::filesystem::directory_entry& entry : entries) {
-    // Stores create regular files only: a directory or symlink with a matching name is not ours.
-    if (!entry.is_regular_file(error) || entry.is_symlink(error)) continue;
-    const std::string name = entry.path().filename().string();
-    if (!stores::is_store_file_name(name, prefix_name)) continue;
+  for (const std::filesystem::path& file : files) {
     if (options.dry_run) {
-      std::printf("would remove %s\n", entry.path().c_str());
+      std::printf("would remove %s\n", file.c_str());
       ++removed;
       continue;
     }
-    if (std::filesystem::remove(entry.path(), error)) {
-      std::printf("removed %s\n", entry.path().c_str());
+    std::error_code error;
+    if (std::filesystem::remove(file, error)) {
+      std::printf("removed %s\n", file.c_str());
       ++removed;
     } else if (error) {
-      std::fprintf(stderr, "soastore clean: cannot remove '%s': %s\n", entry.path().c_str(), error.message().c_str());
+      std::fprintf(stderr, "soastore clean: cannot remove '%s': %s\n", file.c_str(), error.message().c_str());
       ++failed;
     }
   }
