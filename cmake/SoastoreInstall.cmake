@@ -3,7 +3,9 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS soastore EXPORT soastoreTargets
+# soastore::soastore is the top layer; it links the others, which come along as soastore::core,
+# soastore::io, soastore::genericio, soastore::npz (the codecs: no MPI) and soastore::mpi.
+install(TARGETS soastore soastore_mpi soastore_genericio soastore_npz soastore_io soastore_core EXPORT soastoreTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY include/soastore DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

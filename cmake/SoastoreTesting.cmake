@@ -1,6 +1,8 @@
-# soastore_add_gtest(NAME SOURCES files... [RANKS 1 2 3 4] [LABELS ...])
+# soastore_add_gtest(NAME LAYER layer SOURCES files... [RANKS 1 2 3 4] [LABELS ...])
 #
 # Builds a GoogleTest program with our MPI-aware main (tests/cpp/support/mpi_test_main.cpp).
+# A test tests one LAYER (core, io, genericio, npz, mpi, stores): it links that layer and sees its
+# private headers and those of the layers below it, as the layer's own sources do, and no others.
 # Without RANKS it runs as a plain process (MPI as a singleton); with RANKS it runs once under
 # mpiexec per rank count, as NAME.npN. A failed assertion on any rank aborts the whole MPI job,
 # so a failure never leaves the other ranks waiting in a collective; the timeout is a last resort.
@@ -23,18 +25,23 @@ if(NOT TARGET soastore_test_support)
     ${PROJECT_SOURCE_DIR}/tests/cpp/support/mpi_test_main.cpp
     ${PROJECT_SOURCE_DIR}/tests/cpp/support/test_paths.cpp)
   soastore_set_warnings(soastore_test_support)
-  target_include_directories(soastore_test_support PUBLIC ${PROJECT_SOURCE_DIR}/tests/cpp ${PROJECT_SOURCE_DIR}/src)
-  target_link_libraries(soastore_test_support PUBLIC soastore::soastore GTest::gtest GTest::gmock)
+  target_include_directories(soastore_test_support PUBLIC ${PROJECT_SOURCE_DIR}/tests/cpp)
+  # Every test program runs under MPI (a singleton without RANKS), whatever layer it tests.
+  target_link_libraries(soastore_test_support PUBLIC MPI::MPI_C GTest::gtest GTest::gmock)
+  target_compile_definitions(soastore_test_support PUBLIC OMPI_SKIP_MPICXX MPICH_SKIP_MPICXX)
   target_compile_definitions(soastore_test_support PRIVATE SOASTORE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 endif()
 
 function(soastore_add_gtest name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;RANKS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "LAYER" "SOURCES;RANKS;LABELS" ${ARGN})
+  if(NOT TARGET soastore_${ARG_LAYER}_internal)
+    message(FATAL_ERROR "soastore_add_gtest(${name}): LAYER must name a layer of src/ (got '${ARG_LAYER}')")
+  endif()
   add_executable(${name} ${ARG_SOURCES})
   soastore_set_warnings(${name})
-  target_link_libraries(${name} PRIVATE soastore_test_support)
-  # Tests see the library's internal headers: they test the layers, not only the public API.
-  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  # Tests see the internal headers of their layer and the layers below: they test the layers,
+  # not only the public API.
+  target_link_libraries(${name} PRIVATE soastore_test_support soastore_${ARG_LAYER}_internal)
   if(ARG_RANKS)
     foreach(ranks IN LISTS ARG_RANKS)
       add_test(NAME ${name}.np${ranks}

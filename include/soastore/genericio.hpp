@@ -3,14 +3,15 @@
 // Files are byte-compatible with the reference implementation: its tools and pygio read what we
 // write, and we read what HACC writes (both byte orders, block headers, BLOSC blocks, split files).
 // The format is described in docs/genericio.md.
-
-#include <mpi.h>
+//
+// This header is the serial part of the API, with no MPI: the options of a write and a read, the
+// header facts of a file (inspect) and its CRC check (verify). The collective write and read,
+// which take an MPI communicator, are in soastore/genericio_mpi.hpp.
 
 #include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,22 +42,11 @@ struct WriteOptions {
   bool one_dimensional = false;
 };
 
-// Collective over `comm`: every rank contributes its own rows of the same variables (same names,
-// order and dtypes; row counts may differ, 0 included). Dims and coordinates come from `comm`
-// when it is Cartesian, else (nranks,1,1) and (rank,0,0), as the reference does. Either every
-// rank returns or every rank throws the same error class.
-void write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, const WriteOptions& options = {});
-
+// What a read does when the file was written by another number of ranks than read it.
 enum class Mismatch {
   Disallowed,    // the file's rank count (and dims, both Cartesian) must equal the reader's
   Redistribute,  // whole file ranks go to reader ranks in contiguous ranges, as the reference does
 };
-
-// Collective over `comm`: this rank's rows of `variables` (all when not given, in file order).
-// Reads only the bytes of the asked variables and checks every CRC it reads.
-SoA read(MPI_Comm comm, const std::filesystem::path& path,
-         const std::optional<std::vector<std::string>>& variables = std::nullopt,
-         Mismatch mismatch = Mismatch::Disallowed);
 
 struct VariableInfo {
   std::string name;

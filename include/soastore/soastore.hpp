@@ -5,6 +5,7 @@
 #include "soastore/dtype.hpp"
 #include "soastore/errors.hpp"
 #include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "soastore/genericio_store.hpp"
 #include "soastore/io_counters.hpp"
 #include "soastore/lazy_soa.hpp"
@@ -13,3 +14,4 @@
 #include "soastore/options.hpp"
 #include "soastore/partition.hpp"
 #include "soastore/soa.hpp"
+#include "soastore/store_files.hpp"

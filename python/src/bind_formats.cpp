@@ -8,7 +8,7 @@
 #include "bindings.hpp"
 #include "communicator.hpp"
 #include "conversion.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "soastore/io_counters.hpp"
 #include "soastore/npz.hpp"
 

@@ -2,7 +2,7 @@
 
 #include "io/file.hpp"
 #include "mpi/collective.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "stores/file_names.hpp"
 
 namespace soastore::stores {

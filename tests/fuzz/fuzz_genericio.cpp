@@ -11,7 +11,7 @@
 #include "genericio/header.hpp"
 #include "memory_file.hpp"
 #include "soastore/errors.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 
 using namespace soastore;
 

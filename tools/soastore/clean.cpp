@@ -1,7 +1,7 @@
 // `soastore clean PREFIX [--dry-run]`: removes the files a killed run left behind for the
 // temporary_path PREFIX, and only those: regular files in PREFIX's directory whose names follow a
 // store's exact pattern ({name}_{key}.tmp.gio, {name}_{key}.tmp.rank-{r}.npz, and either with
-// ".partial"; see src/stores/file_names.hpp). A store deletes its own files when it is destroyed;
+// ".partial"; see soastore/store_files.hpp). A store deletes its own files when it is destroyed;
 // this is for runs that never got there (SIGKILL, a node failure, a job killed at its time limit).
 
 #include <cstdio>
@@ -13,7 +13,7 @@
 
 #include "commands.hpp"
 #include "soastore/errors.hpp"
-#include "stores/file_names.hpp"
+#include "soastore/store_files.hpp"
 
 namespace soastore::cli {
 namespace {
@@ -26,7 +26,7 @@ struct CleanOptions {
 // Returns the number of files that could not be removed.
 int clean(const CleanOptions& options) {
   int removed = 0, failed = 0;
-  for (const std::filesystem::path& file : store_files(options.prefix)) {
+  for (const std::filesystem::path& file : find_store_files(options.prefix)) {
     if (options.dry_run) {
       std::printf("would remove %s\n", file.c_str());
       ++removed;
@@ -47,23 +47,6 @@ int clean(const CleanOptions& options) {
 }
 
 }  // namespace
-
-std::vector<std::filesystem::path> store_files(const std::filesystem::path& prefix) {
-  const std::filesystem::path directory = prefix.has_parent_path() ? prefix.parent_path() : ".";
-  const std::string prefix_name = prefix.filename().string();
-  std::error_code error;
-  std::filesystem::directory_iterator entries(directory, error);
-  if (error) {
-    throw IoError("cannot list '" + directory.string() + "': " + error.message(), error.value(), directory.string());
-  }
-  std::vector<std::filesystem::path> files;
-  for (const std::filesystem::directory_entry& entry : entries) {
-    // Stores create regular files only: a directory or symlink with a matching name is not ours.
-    if (!entry.is_regular_file(error) || entry.is_symlink(error)) continue;
-    if (stores::is_store_file_name(entry.path().filename().string(), prefix_name)) files.push_back(entry.path());
-  }
-  return files;
-}
 
 void add_clean_command(CLI::App& app) {
   auto options = std::make_shared<CleanOptions>();

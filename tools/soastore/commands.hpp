@@ -3,8 +3,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <filesystem>
-#include <vector>
 
 namespace soastore::cli {
 
@@ -23,9 +21,5 @@ void add_options_command(CLI::App& app);
 
 // Registers `soastore clean`: removes what a killed run left under a temporary_path prefix.
 void add_clean_command(CLI::App& app);
-// The files now in `prefix`'s directory that a store with temporary_path `prefix` creates (what
-// `soastore clean` removes; `soastore demo` checks that none is left). IoError if the directory
-// cannot be listed.
-[[nodiscard]] std::vector<std::filesystem::path> store_files(const std::filesystem::path& prefix);
 
 }  // namespace soastore::cli

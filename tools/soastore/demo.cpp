@@ -24,6 +24,7 @@
 #include "bench/stats.hpp"
 #include "commands.hpp"
 #include "soastore/soastore.hpp"
+#include "soastore/store_files.hpp"
 
 namespace soastore::cli {
 namespace {
@@ -290,7 +291,7 @@ int run_demo(const DemoOptions& options) {
   const std::uint64_t total_wrong = sum_over_ranks(wrong, comm);
   const bool empty = sum_over_ranks(store.empty() ? 0 : 1, comm) == 0;
   std::uint64_t left = 0;
-  if (root && options.path) left = store_files(*catalog_path).size() + store_files(*index_path).size();
+  if (root && options.path) left = find_store_files(*catalog_path).size() + find_store_files(*index_path).size();
   MPI_Bcast(&left, 1, MPI_UINT64_T, 0, comm);
   if (root) {
     const int nranks = partition.nranks();

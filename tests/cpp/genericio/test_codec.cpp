@@ -12,7 +12,7 @@
 #include "genericio/file_bytes.hpp"
 #include "genericio/vector_catalog.hpp"
 #include "soastore/errors.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "support/test_paths.hpp"
 
 using namespace soastore;

@@ -13,7 +13,7 @@
 #include "genericio/dataset.hpp"
 #include "genericio/file_bytes.hpp"
 #include "soastore/errors.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "support/test_paths.hpp"
 
 using namespace soastore;

@@ -6,10 +6,10 @@
 
 #include "support/mpi_world.hpp"
 #include "genericio/file_bytes.hpp"
+#include "genericio/redistribution.hpp"
 #include "genericio/vector_catalog.hpp"
-#include "mpi/genericio_redistribution.hpp"
 #include "soastore/errors.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "support/test_paths.hpp"
 
 using namespace soastore;
@@ -44,7 +44,7 @@ TEST(GenericIOCollectiveRead, EveryVectorRedistributedOnAnyRankCount) {
     SCOPED_TRACE(vector.file);
     const SoA soa = genericio::read(MPI_COMM_WORLD, genericio_vectors() / vector.file, std::nullopt,
                                     genericio::Mismatch::Redistribute);
-    const auto mine = mpi::redistributed_file_ranks(vector.ranks.size(), static_cast<std::size_t>(world_size()),
+    const auto mine = genericio::redistributed_file_ranks(vector.ranks.size(), static_cast<std::size_t>(world_size()),
                                                     static_cast<std::size_t>(world_rank()));
     expect_equal_soa(soa, expected_soa(vector, mine), vector.file);
   }
@@ -52,14 +52,14 @@ TEST(GenericIOCollectiveRead, EveryVectorRedistributedOnAnyRankCount) {
 
 TEST(GenericIOCollectiveRead, RedistributionRuleOfTheReference) {
   using V = std::vector<std::size_t>;
-  EXPECT_EQ(mpi::redistributed_file_ranks(4, 3, 0), V{0});
-  EXPECT_EQ(mpi::redistributed_file_ranks(4, 3, 2), (V{2, 3}));
-  EXPECT_EQ(mpi::redistributed_file_ranks(4, 6, 0), V{});
-  EXPECT_EQ(mpi::redistributed_file_ranks(4, 6, 1), V{});
-  EXPECT_EQ(mpi::redistributed_file_ranks(4, 6, 2), V{3});
-  EXPECT_EQ(mpi::redistributed_file_ranks(4, 6, 5), V{0});
-  EXPECT_EQ(mpi::redistributed_file_ranks(4, 1, 0), (V{0, 1, 2, 3}));
-  EXPECT_EQ(mpi::redistributed_file_ranks(8, 8, 7), V{7});
+  EXPECT_EQ(genericio::redistributed_file_ranks(4, 3, 0), V{0});
+  EXPECT_EQ(genericio::redistributed_file_ranks(4, 3, 2), (V{2, 3}));
+  EXPECT_EQ(genericio::redistributed_file_ranks(4, 6, 0), V{});
+  EXPECT_EQ(genericio::redistributed_file_ranks(4, 6, 1), V{});
+  EXPECT_EQ(genericio::redistributed_file_ranks(4, 6, 2), V{3});
+  EXPECT_EQ(genericio::redistributed_file_ranks(4, 6, 5), V{0});
+  EXPECT_EQ(genericio::redistributed_file_ranks(4, 1, 0), (V{0, 1, 2, 3}));
+  EXPECT_EQ(genericio::redistributed_file_ranks(8, 8, 7), V{7});
 }
 
 TEST(GenericIOCollectiveRead, DisallowedNeedsTheSameLayout) {

@@ -8,7 +8,7 @@
 #include <cerrno>
 
 #include "io/system_calls.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "soastore/soastore.hpp"
 #include "support/test_paths.hpp"
 

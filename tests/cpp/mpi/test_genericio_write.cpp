@@ -11,7 +11,7 @@
 #include "genericio/vector_catalog.hpp"
 #include "io/system_calls.hpp"
 #include "soastore/errors.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "support/test_paths.hpp"
 
 using namespace soastore;

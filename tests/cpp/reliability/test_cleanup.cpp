@@ -6,7 +6,7 @@
 #include <cerrno>
 
 #include "reliability_support.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "stores/file_names.hpp"
 #include "support/test_paths.hpp"
 

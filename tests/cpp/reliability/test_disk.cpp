@@ -10,7 +10,7 @@
 #include <functional>
 
 #include "reliability_support.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "soastore/npz.hpp"
 #include "stores/file_names.hpp"
 #include "support/test_paths.hpp"

@@ -10,7 +10,7 @@
 #include "genericio/byte_order.hpp"
 #include "genericio/crc_trailer.hpp"
 #include "reliability_support.hpp"
-#include "soastore/genericio.hpp"
+#include "soastore/genericio_mpi.hpp"
 #include "support/test_paths.hpp"
 
 using namespace soastore;

@@ -1,6 +1,6 @@
-#include "mpi/genericio_redistribution.hpp"
+#include "genericio/redistribution.hpp"
 
-namespace soastore::mpi {
+namespace soastore::genericio {
 
 std::vector<std::size_t> redistributed_file_ranks(std::size_t file_ranks, std::size_t readers, std::size_t reader) {
   const std::size_t q = file_ranks / readers;
@@ -17,4 +17,4 @@ std::vector<std::size_t> redistributed_file_ranks(std::size_t file_ranks, std::s
   return result;
 }
 
-}  // namespace soastore::mpi
+}  // namespace soastore::genericio

@@ -1,0 +1,94 @@
+#pragma once
+// The serial GenericIO writer: what one rank does to write its part of a file, with no MPI.
+//
+// A write of R ranks goes: each rank describes its variables and prepares its payloads
+// (describe_variables, prepare_payloads); the ranks tell each other their rows and coordinates
+// (and, when compressing, their block sizes); every rank then plans the same layout from what
+// all ranks said (plan_layout); rank 0 writes the header and every rank its own blocks
+// (write_rank_part). Only the telling needs MPI (src/mpi/genericio_write.cpp does it); every
+// function here takes all it needs as arguments, so a background thread can call them too.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "genericio/header.hpp"
+#include "io/file.hpp"
+#include "soastore/genericio.hpp"
+#include "soastore/soa.hpp"
+
+namespace soastore::genericio {
+
+// What this rank stores for one variable: the caller's bytes, or a compressed copy of them.
+struct Payload {
+  const Array* array = nullptr;
+  std::optional<std::vector<std::byte>> compressed;
+  [[nodiscard]] std::span<const std::byte> bytes() const {
+    return compressed ? std::span<const std::byte>(*compressed) : array->bytes();
+  }
+};
+
+// Checks that `soa` can be written (1-D arrays only with options.one_dimensional, else also
+// (rows, k)) and that options.variable_flags names its fields and known flags, then describes
+// its variables as the header lists them. InvalidData naming the field otherwise.
+[[nodiscard]] std::vector<Variable> describe_variables(const SoA& soa, const WriteOptions& options);
+
+// One payload per variable of `soa` (in order), pointing at the caller's arrays, or with
+// `compress` holding the BLOSC block of each array that blosc makes smaller. The payloads point
+// into `soa`, which must outlive them.
+[[nodiscard]] std::vector<Payload> prepare_payloads(const SoA& soa, const std::vector<Variable>& variables,
+                                                    bool compress);
+
+// A CRC of the variable list (names, order, flags, sizes): every rank must bring the same
+// variables, since the file has one list, and comparing CRCs finds any difference.
+[[nodiscard]] std::uint64_t variables_crc(const std::vector<Variable>& variables);
+
+// The rows of `soa` as GenericIO counts them (0 for no arrays).
+[[nodiscard]] std::uint64_t rows_of(const SoA& soa) noexcept;
+
+// What one rank of the file contributes to its header.
+struct RankFacts {
+  std::array<std::uint64_t, 3> coords{};
+  std::uint64_t rows = 0;
+};
+
+// Where everything of a file goes, as every rank computes it alike: the header (each rank's
+// Start; every block's offset and payload size, its CRC trailer right after it; the header's
+// own trailer after canonical_header_size bytes) and the length of the file.
+struct Layout {
+  Header header;
+  std::uint64_t file_length = 0;
+};
+
+// The layout of a file of `variables` written by ranks.size() ranks on a `dims` grid, placed as
+// the reference places it (rank by rank, variable by variable). For options.compress,
+// `compressed_blocks` gives every rank's payload sizes and filters (rank-major, as the payloads
+// of each rank came out of prepare_payloads; offsets are filled in); otherwise it is empty.
+[[nodiscard]] Layout plan_layout(const WriteOptions& options, const std::array<std::uint64_t, 3>& dims,
+                                 std::vector<Variable> variables, std::span<const RankFacts> ranks,
+                                 std::span<const BlockExtent> compressed_blocks);
+
+// The extent (payload size and filter; no offset) of each of this rank's payloads, what the
+// header records for a compressed write.
+[[nodiscard]] std::vector<BlockExtent> payload_extents(std::span<const Payload> payloads);
+
+// Rank 0's part: sets the file to its final length (whatever was there before) and writes the
+// header with its CRC trailer.
+void write_header(io::File& file, const Layout& layout);
+
+// The blocks of file rank `rank`: payload and trailer after trailer from the rank's Start, each
+// payload checksummed a chunk at a time right before that chunk is written, from the payloads'
+// own memory (see io/chunked_io.hpp).
+void write_rank_blocks(io::File& file, const Layout& layout, std::size_t rank, std::span<const Payload> payloads);
+
+// What rank `rank` writes of the file at `path`: opens it without truncating (so no rank waits
+// for another to create it), writes the header when rank is 0 and the rank's blocks, and closes
+// it. Every byte below the file length is written by some rank.
+void write_rank_part(const std::filesystem::path& path, const Layout& layout, std::size_t rank,
+                     std::span<const Payload> payloads);
+
+}  // namespace soastore::genericio
