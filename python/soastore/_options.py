@@ -23,9 +23,14 @@ def _parameter_doc(option):
     return f"    {option['name']} : {option['type']}, keyword-only, default {option['default']}\n{description}"
 
 
+_TEMPORARY_PATH_DOC = """    temporary_path : str or os.PathLike, optional
+        The base path of the temporary files; None keeps the data in memory."""
+
+
 def with_store_options(cls):
     """Class decorator: lists every option in ``cls.__init__``'s signature (keyword-only, with its
-    default) and in place of ``{options}`` in the class docstring."""
+    default) and, after the temporary_path every store takes, in place of
+    ``{temporary_path_and_options}`` in the class docstring."""
     init = cls.__init__
     signature = inspect.signature(init)
     parameters = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
@@ -33,5 +38,6 @@ def with_store_options(cls):
         default = _DEFAULT_FROM_TEXT[option["type"]](option["default"])
         parameters.append(inspect.Parameter(option["name"], inspect.Parameter.KEYWORD_ONLY, default=default))
     init.__signature__ = signature.replace(parameters=parameters)
-    cls.__doc__ = cls.__doc__.replace("    {options}", "\n".join(_parameter_doc(option) for option in OPTIONS))
+    parameters_doc = "\n".join([_TEMPORARY_PATH_DOC, *(_parameter_doc(option) for option in OPTIONS)])
+    cls.__doc__ = cls.__doc__.replace("    {temporary_path_and_options}", parameters_doc)
     return cls

@@ -193,9 +193,7 @@ class GenericIOStore(_Store):
         The MPI layout (any object with an mpi4py communicator as ``.comm``).
     box_size : float
         The physical size of the volume (the files' physical scale).
-    temporary_path : str or os.PathLike, optional
-        The base path of the temporary files; None keeps the data in memory.
-    {options}
+    {temporary_path_and_options}
 
     Examples
     --------
@@ -235,9 +233,7 @@ class NumpyStore(_Store):
     ----------
     partition : soastore.Partition or mpipartition.Partition
         The MPI layout (any object with an mpi4py communicator as ``.comm``).
-    temporary_path : str or os.PathLike, optional
-        The base path of the temporary files; None keeps the data in memory.
-    {options}
+    {temporary_path_and_options}
 
     Examples
     --------

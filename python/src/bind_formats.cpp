@@ -111,15 +111,11 @@ void bind_formats(py::module_& module) {
   module.def(
       "io_counters",
       [] {
+        using namespace pybind11::literals;
         const IoCounters c = io_counters();
-        py::dict result;
-        result["opens"] = c.opens;
-        result["read_calls"] = c.read_calls;
-        result["bytes_read"] = c.bytes_read;
-        result["write_calls"] = c.write_calls;
-        result["bytes_written"] = c.bytes_written;
-        result["bytes_mapped"] = c.bytes_mapped;
-        return result;
+        return py::dict("opens"_a = c.opens, "read_calls"_a = c.read_calls, "bytes_read"_a = c.bytes_read,
+                        "write_calls"_a = c.write_calls, "bytes_written"_a = c.bytes_written,
+                        "bytes_mapped"_a = c.bytes_mapped);
       },
       "What soastore's file layer did in this process so far: a dict of opens, read_calls, bytes_read,\n"
       "write_calls, bytes_written and bytes_mapped (bytes of files memory-mapped instead of read).");

@@ -43,15 +43,12 @@ void bind_options(py::module_& module) {
   module.def(
       "store_options",
       [] {
+        using namespace pybind11::literals;
         py::list options;
         for (const OptionDescription& option : describe_options()) {
-          py::dict entry;
-          entry["name"] = option.name;
-          entry["type"] = option.type;
-          entry["default"] = option.default_value;
-          entry["environment_variable"] = option.environment_variable;
-          entry["description"] = option.description;
-          options.append(entry);
+          options.append(py::dict("name"_a = option.name, "type"_a = option.type, "default"_a = option.default_value,
+                                  "environment_variable"_a = option.environment_variable,
+                                  "description"_a = option.description));
         }
         return options;
       },
