@@ -65,15 +65,15 @@ void print_memory_limited_header(const Partition& partition, const ResolvedOptio
               options.memory_group.c_str(), format_size(options.memory_limit).c_str());
   std::printf("raw O_DIRECT: each rank's bytes through a 4 KiB-aligned buffer in 16 MiB O_DIRECT requests, read back "
               "likewise; raw write/read: plain write()/read() (page cache), no fsync\n");
-  std::printf("total, write: all ranks' bytes / median time of the whole pattern (set all, get_field all, remove all; "
-              "2x the data) and of set all; write cpu s: user+system CPU seconds of all ranks in set all\n");
+  std::printf("total, write: all ranks' bytes / median time [range] of the whole pattern (set all, get_field all, "
+              "remove all; 2x the data) and of set all; write cpu s: user+system CPU seconds of all ranks in set all\n");
   std::printf("write peak, peak: the group's max_usage during set all and during the pattern (page cache included, "
               "largest over repetitions); failcnt: charges that hit the limit, median\n");
   std::printf("x direct, x direct write: throughput / raw O_DIRECT's for the pattern and for set all, median of "
               "per-repetition ratios\n");
   if (options.compute_seconds > 0) {
-    std::printf("compute: %.3f s of busy CPU after each set, inside set all; set calls s: the slowest rank's time "
-                "inside set() alone, compute s: the computing time of the pattern\n",
+    std::printf("compute: %.3f s (wall time) of busy CPU after each set, inside set all (write cpu s includes its "
+                "CPU); set calls s: the slowest rank's time inside set() alone, compute s: the pattern's compute time\n",
                 options.compute_seconds);
   }
   std::printf("\n");

@@ -136,7 +136,13 @@ TextTable run_memory_limited_workload(const WorkloadContext& context) {
 
   const double stored = static_cast<double>(step_data.nbytes()) * options.steps * context.partition.nranks();
   const std::string label = pattern_label(options);
-  const auto rate = [](double bytes, double seconds) { return format_cell("%.2f GB/s", bytes / seconds / 1e9); };
+  // "1.25 GB/s [1.10-1.40]": median and range over repetitions (the range only with several).
+  const auto rate = [&](double bytes, const Summary& seconds) {
+    const auto gbs = [&](double time) { return time > 0 ? bytes / time / 1e9 : 0.0; };
+    std::string cell = format_cell("%.2f GB/s", gbs(seconds.median));
+    if (options.reps > 1) cell += format_cell(" [%.2f", gbs(seconds.max)) + format_cell("-%.2f]", gbs(seconds.min));
+    return cell;
+  };
   // One unit for all peaks, so that a column compares at a glance with the limit.
   const auto bytes = [](double value) { return value < 0 ? std::string("?") : format_cell("%.0f MB", value / 1e6); };
   const auto ratio = [](const std::optional<double>& value) { return value ? format_cell("%.2f", *value) : ""; };
@@ -155,8 +161,8 @@ TextTable run_memory_limited_workload(const WorkloadContext& context) {
     const auto peak = [](const PhaseSample& s) { return static_cast<double>(s.group_peak); };
     const auto failures = [](const PhaseSample& s) { return static_cast<double>(s.group_failcnt); };
     const auto count = [](double value) { return value < 0 ? std::string("?") : format_cell("%.0f", value); };
-    line.push_back(rate(2 * stored, median("total", seconds)));
-    line.push_back(rate(stored, median("set all", seconds)));
+    line.push_back(rate(2 * stored, results.summary(name, "total", seconds)));
+    line.push_back(rate(stored, results.summary(name, "set all", seconds)));
     line.push_back(format_cell("%.2f", median("set all", cpu_all)));
     line.push_back(bytes(most("set all", peak)));
     line.push_back(bytes(most("total", peak)));
