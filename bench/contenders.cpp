@@ -1,5 +1,7 @@
 #include "bench/contenders.hpp"
 
+#include <map>
+
 #include "bench/memcpy_contender.hpp"
 #include "bench/raw_file_contender.hpp"
 #include "bench/store_contender.hpp"
@@ -19,18 +21,23 @@ void add_store(ContenderSet& set, const char* name, Make make) {
   }
 }
 
+// Each store contender with its options; with files, under a prefix of its own ("genericio",
+// "genericio-2" for the second GenericIOStore, ...).
 void add_stores(ContenderSet& set, const Partition& partition, const ResolvedOptions& options,
                 const std::optional<std::filesystem::path>& dir) {
-  if (options.genericio) {
-    add_store(set, kGenericIO, [&] {
-      const auto path = dir ? std::optional(*dir / "genericio") : std::nullopt;
-      return std::make_unique<StoreContender<GenericIOStore>>(kGenericIO, GenericIOStore(partition, 1.0, path));
-    });
-  }
-  if (options.numpy) {
-    add_store(set, kNumpy, [&] {
-      const auto path = dir ? std::optional(*dir / "numpy") : std::nullopt;
-      return std::make_unique<StoreContender<NumpyStore>>(kNumpy, NumpyStore(partition, path));
+  std::map<std::string, int> seen;
+  for (const StoreSpec& spec : options.stores) {
+    const bool genericio = spec.store == kGenericIO;
+    const int count = ++seen[spec.store];
+    const std::string prefix = std::string(genericio ? "genericio" : "numpy") +
+                               (count > 1 ? "-" + std::to_string(count) : "");
+    const auto path = dir ? std::optional(*dir / prefix) : std::nullopt;
+    add_store(set, spec.name.c_str(), [&]() -> std::unique_ptr<Contender> {
+      if (genericio) {
+        return std::make_unique<StoreContender<GenericIOStore>>(spec.name,
+                                                                GenericIOStore(partition, 1.0, path, spec.options));
+      }
+      return std::make_unique<StoreContender<NumpyStore>>(spec.name, NumpyStore(partition, path, spec.options));
     });
   }
 }
@@ -38,8 +45,13 @@ void add_stores(ContenderSet& set, const Partition& partition, const ResolvedOpt
 }  // namespace
 
 ContenderSet make_disk_contenders(const Partition& partition, const ResolvedOptions& options,
-                                  const std::filesystem::path& dir, bool with_memcpy) {
+                                  const std::filesystem::path& dir, bool with_memcpy, bool with_direct) {
   ContenderSet set;
+  if (with_direct) {
+    add_store(set, kRawDirect, [&] {
+      return std::make_unique<RawFileContender>(dir, partition.rank(), options.fsync, RawIo::Direct);
+    });
+  }
   set.available.push_back(std::make_unique<RawFileContender>(dir, partition.rank(), options.fsync));
   if (with_memcpy) set.available.push_back(std::make_unique<MemcpyContender>());
   add_stores(set, partition, options, dir);
@@ -50,6 +62,10 @@ ContenderSet make_memory_contenders(const Partition& partition, const ResolvedOp
   ContenderSet set;
   add_stores(set, partition, options, std::nullopt);
   return set;
+}
+
+bool is_store(const std::string& name) {
+  return name.rfind(kGenericIO, 0) == 0 || name.rfind(kNumpy, 0) == 0;
 }
 
 std::vector<Contender*> running_order(const ContenderSet& contenders, int rep) {

@@ -33,6 +33,8 @@ Array random_column(DType dtype, std::size_t rows, Random& random) {
   return array;
 }
 
+constexpr DType kStepCycle[] = {DType::Int64, DType::Float32, DType::Float64};
+
 }  // namespace
 
 SoA make_catalog(std::size_t bytes, unsigned seed) {
@@ -46,11 +48,16 @@ SoA make_catalog(std::size_t bytes, unsigned seed) {
 }
 
 SoA make_step(int fields, std::size_t rows, unsigned seed) {
-  static constexpr DType kCycle[] = {DType::Int64, DType::Float32, DType::Float64};
   Random random{0xD1B54A32D192ED03ull ^ seed};
   SoA soa;
-  for (int f = 0; f < fields; ++f) soa.insert(step_field_name(f), random_column(kCycle[f % 3], rows, random));
+  for (int f = 0; f < fields; ++f) soa.insert(step_field_name(f), random_column(kStepCycle[f % 3], rows, random));
   return soa;
+}
+
+std::size_t step_nbytes(int fields, std::size_t rows) {
+  std::size_t bytes = 0;
+  for (int f = 0; f < fields; ++f) bytes += dtype_size(kStepCycle[f % 3]) * rows;
+  return bytes;
 }
 
 std::string step_field_name(int index) { return "field" + std::to_string(index); }

@@ -18,6 +18,8 @@ inline constexpr std::size_t kCatalogColumns = 8;
 
 // One merger-tree step: `fields` columns of `rows` values, cycling int64, float32, float64.
 [[nodiscard]] SoA make_step(int fields, std::size_t rows, unsigned seed);
+// Bytes of make_step's SoA, without making it.
+[[nodiscard]] std::size_t step_nbytes(int fields, std::size_t rows);
 // Name of field `index` in make_step's SoA.
 [[nodiscard]] std::string step_field_name(int index);
 

@@ -1,5 +1,6 @@
 #include "bench/merger_tree.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <utility>
 
@@ -17,12 +18,18 @@ void run_whole_phases(Contender& store, const MergerTreePlan& plan, const PhaseC
                       MergerTreeSample& sample) {
   std::vector<SoA> data;
   for (int step = 0; step < plan.steps; ++step) data.push_back(plan.data(step));
+  double in_set = 0;
   sample.set = measure_phase(phase, [&] {
     for (int step = 0; step < plan.steps; ++step) {
+      const auto start = std::chrono::steady_clock::now();
       store.set(merger_tree_key(step), data[static_cast<std::size_t>(step)]);
+      in_set += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (plan.after_set) plan.after_set(step);
     }
     return kNothingReturned;
   });
+  MPI_Allreduce(MPI_IN_PLACE, &in_set, 1, MPI_DOUBLE, MPI_MAX, phase.comm);
+  sample.set_call_seconds = in_set;
   data.clear();
   if (plan.whole_get) {
     sample.get = measure_phase(phase, [&] {
@@ -50,6 +57,7 @@ void run_step_by_step(Contender& store, const MergerTreePlan& plan, const PhaseC
       store.set(merger_tree_key(step), data);
       return kNothingReturned;
     });
+    if (plan.after_set) plan.after_set(step);
   }  // each step's SoA is dropped here: only the store holds it now
 
   SoA result;
@@ -81,6 +89,7 @@ void run_step_by_step(Contender& store, const MergerTreePlan& plan, const PhaseC
     field_reads.insert(field_reads.end(), timed.fields.begin(), timed.fields.end());
   }
   sample.set = in_sequence(sets);
+  sample.set_call_seconds = sample.set.seconds;
   sample.get = in_sequence(gets);
   sample.get_field = in_sequence(field_reads);
 }

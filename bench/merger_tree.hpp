@@ -26,6 +26,10 @@ struct MergerTreePlan {
   bool step_by_step = false;
   // Sees every result of get (`field` empty) and get_field; may throw to end the run. Optional.
   std::function<void(int step, const std::string& field, const SoA& result)> check;
+  // What the pipeline does between two sets (a compute phase), after each step's set. Optional.
+  // With whole phases it runs inside the set phase, so a store that writes in the background
+  // can overlap it; step by step it runs between the step's set phase and the next.
+  std::function<void(int step)> after_set;
 };
 
 // One step's phases, step by step.
@@ -38,6 +42,9 @@ struct MergerTreeStep {
 struct MergerTreeSample {
   // Each operation over all steps; step by step, the steps' phases in sequence.
   PhaseSample set, get, get_field, remove;
+  // The slowest rank's time inside the set calls alone (what the caller waits for), without
+  // after_set; step by step, the set phases' time.
+  double set_call_seconds = 0;
   std::vector<MergerTreeStep> steps;  // step by step only
 };
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/store_spec.hpp"
+
 namespace soastore::bench {
 
 enum class StoreChoice { GenericIO, Numpy, Both };
@@ -24,12 +26,22 @@ struct BenchOptions {
   std::vector<std::string> workloads = {"catalog", "merger-tree", "latency"};
   bool fsync = false;  // the raw baseline calls fsync before close (only fair if the stores do)
   bool quick = false;
+  // The store contenders as specs (store_spec.hpp); unset: the default list, filtered by `store`,
+  // each with `store_options`.
+  std::optional<std::vector<std::string>> contenders;
+  std::string store_options;  // "name=value ..." for the default store contenders
+  std::optional<double> compute;  // merger tree: seconds of busy CPU after each set (0: none)
+
+  // Memory-limited mode (bench/memory_limited.hpp): the merger tree in a memory group of this limit.
+  std::optional<std::string> memory_limit;  // "3G"; set: the mode runs instead of the workloads
+  int ranks = 2;                            // the MPI job the mode starts
+  std::string mpiexec = "mpiexec";          // how it starts it (words split at blanks)
+  std::filesystem::path cgroup_parent = "/sys/fs/cgroup/memory";
+  std::optional<std::filesystem::path> memory_group;  // set by the mode for the job it starts
 };
 
 // BenchOptions with every default filled in and sizes parsed.
 struct ResolvedOptions {
-  bool genericio = true;
-  bool numpy = true;
   std::vector<std::size_t> sizes;
   int steps = 0;
   int fields = 0;
@@ -39,6 +51,10 @@ struct ResolvedOptions {
   std::filesystem::path dir;
   std::vector<std::string> workloads;
   bool fsync = false;
+  std::vector<StoreSpec> stores;  // the store contenders, in table order
+  double compute_seconds = 0;
+  std::size_t memory_limit = 0;               // 0: not the memory-limited mode
+  std::filesystem::path memory_group;         // inside the mode's job: the group it runs in
 };
 
 [[nodiscard]] ResolvedOptions resolve(const BenchOptions& options);

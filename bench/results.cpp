@@ -52,6 +52,13 @@ std::optional<double> Results::time_ratio(const std::string& contender, const st
   return speedup(contender, reference_op, contender, op);
 }
 
+Summary Results::summary(const std::string& contender, const std::string& op,
+                         const std::function<double(const PhaseSample&)>& figure) const {
+  std::vector<double> values;
+  for (const PhaseSample& sample : samples(contender, op)) values.push_back(figure(sample));
+  return summarize(values);
+}
+
 Row Results::row(const std::string& workload, const std::string& contender, const std::string& op, Figure figure,
                  double bytes_per_rank, int nranks) const {
   Row row;

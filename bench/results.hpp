@@ -3,6 +3,7 @@
 // make. Ratios pair repetitions: contender and baseline ran back to back in the same
 // repetition, so a ratio of the pair cancels most of the machine's drift.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,9 @@ class Results {
   // Median over repetitions of (contender, op) seconds / (contender, reference_op) seconds.
   [[nodiscard]] std::optional<double> time_ratio(const std::string& contender, const std::string& op,
                                                  const std::string& reference_op) const;
+  // Median and range over repetitions of `figure` of (contender, op); all zero without samples.
+  [[nodiscard]] Summary summary(const std::string& contender, const std::string& op,
+                                const std::function<double(const PhaseSample&)>& figure) const;
   // The row of (contender, op) with its time summary, memory and files filled in.
   [[nodiscard]] Row row(const std::string& workload, const std::string& contender, const std::string& op,
                         Figure figure, double bytes_per_rank, int nranks) const;

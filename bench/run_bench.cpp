@@ -8,6 +8,7 @@
 #include <ctime>
 #include <string>
 
+#include "bench/memory_limited.hpp"
 #include "bench/memory_probe.hpp"
 #include "bench/scratch_dir.hpp"
 #include "bench/workloads.hpp"
@@ -29,8 +30,9 @@ std::string load_average() {
   return text;
 }
 
-void print_header(const Partition& partition, const ResolvedOptions& options, const std::filesystem::path& dir,
-                  const std::string& load_at_start) {
+// Where and when: ranks, host, load, the scratch directory and the repetitions.
+void print_machine(const Partition& partition, const ResolvedOptions& options, const std::filesystem::path& dir,
+                   const std::string& load_at_start) {
   char host[256] = "?";
   gethostname(host, sizeof host - 1);
   char when[32];
@@ -41,6 +43,11 @@ void print_header(const Partition& partition, const ResolvedOptions& options, co
               when);
   std::printf("files in %s (%s); %d repetitions, contenders in rotated order each repetition\n",
               dir.string().c_str(), file_system_type(dir).c_str(), options.reps);
+}
+
+void print_header(const Partition& partition, const ResolvedOptions& options, const std::filesystem::path& dir,
+                  const std::string& load_at_start) {
+  print_machine(partition, options, dir, load_at_start);
   std::printf("raw baseline: the same bytes write() into one file per rank, %s, close() (page cache); "
               "read() into fresh arrays\n",
               options.fsync ? "fsync()" : "no fsync");
@@ -51,10 +58,49 @@ void print_header(const Partition& partition, const ResolvedOptions& options, co
               reset_peak_memory() ? "" : " (VmHWM could not be reset: lifetime peak)");
 }
 
+void print_memory_limited_header(const Partition& partition, const ResolvedOptions& options,
+                                 const std::filesystem::path& dir, const std::string& load_at_start) {
+  print_machine(partition, options, dir, load_at_start);
+  std::printf("all ranks in memory group %s (limit %s): page cache is charged to it\n",
+              options.memory_group.c_str(), format_size(options.memory_limit).c_str());
+  std::printf("raw O_DIRECT: each rank's bytes through a 4 KiB-aligned buffer in 16 MiB O_DIRECT requests, read back "
+              "likewise; raw write/read: plain write()/read() (page cache), no fsync\n");
+  std::printf("total, write: all ranks' bytes / median time [range] of the whole pattern (set all, get_field all, "
+              "remove all; 2x the data) and of set all; write cpu s: user+system CPU seconds of all ranks in set all\n");
+  std::printf("write peak, peak: the group's max_usage during set all and during the pattern (page cache included, "
+              "largest over repetitions); failcnt: charges that hit the limit, median\n");
+  std::printf("x direct, x direct write: throughput / raw O_DIRECT's for the pattern and for set all, median of "
+              "per-repetition ratios\n");
+  if (options.compute_seconds > 0) {
+    std::printf("compute: %.3f s (wall time) of busy CPU after each set, inside set all (write cpu s includes its "
+                "CPU); set calls s: the slowest rank's time inside set() alone, compute s: the pattern's compute time\n",
+                options.compute_seconds);
+  }
+  std::printf("\n");
+}
+
+// Inside the memory-limited mode's job: the pattern in the group, and its table.
+int run_in_memory_group(const ResolvedOptions& resolved) {
+  const std::string load_at_start = load_average();
+  Partition partition;
+  ScratchDir scratch(resolved.dir, partition.comm());
+  const WorkloadContext context{partition, resolved, scratch.path()};
+  const TextTable table = run_memory_limited_workload(context);
+  if (partition.rank() == 0) {
+    print_memory_limited_header(partition, resolved, scratch.path(), load_at_start);
+    print_text_table(stdout, table);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_bench(const BenchOptions& options) {
   const ResolvedOptions resolved = resolve(options);
+  if (resolved.memory_limit > 0) {
+    return resolved.memory_group.empty() ? run_memory_limited(resolved, options) : run_in_memory_group(resolved);
+  }
   const std::string load_at_start = load_average();
   Partition partition;
   ScratchDir scratch(resolved.dir, partition.comm());

@@ -36,4 +36,20 @@ struct Row {
 // Prints `rows` as an aligned text table under the column headings.
 void print_table(std::FILE* out, const std::vector<Row>& rows);
 
+// Any table of text cells: what print_table prints, and the tables of other modes.
+struct TextTable {
+  std::vector<std::string> headings;
+  std::vector<bool> numeric;  // per column: aligned right (numbers) or left (words, the default)
+  std::vector<std::vector<std::string>> lines;
+  // Per line: its message stands in `failure_column` and runs over the figure columns without
+  // widening that column.
+  std::vector<bool> failed;
+  std::size_t failure_column = 0;
+};
+// Prints `table` aligned, a rule under the headings; trailing blanks are cut.
+void print_text_table(std::FILE* out, const TextTable& table);
+
+// `value` formatted by the printf `pattern` ("%.2f GB/s"), for a cell.
+[[nodiscard]] std::string format_cell(const char* pattern, double value);
+
 }  // namespace soastore::bench

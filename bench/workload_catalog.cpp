@@ -103,7 +103,7 @@ std::vector<Row> run_catalog_workload(const WorkloadContext& context, std::size_
       row.vs_raw = results.speedup(name, op, kRaw, op);
       row.vs_raw_cpu = results.cpu_speedup(name, op, kRaw, op);
       if (row.figure == Figure::Throughput) row.vs_memcpy = results.speedup(name, op, kMemcpy, op);
-      const bool store = name == kGenericIO || name == kNumpy;
+      const bool store = is_store(name);
       if (store && row.failure.empty()) row.target = speed_and_memory_target(results, name, op, row);
       rows.push_back(std::move(row));
       if (!rows.back().failure.empty()) break;  // one line says why a contender has no figures

@@ -22,6 +22,9 @@ struct WorkloadContext {
 [[nodiscard]] std::vector<Row> run_catalog_workload(const WorkloadContext& context, std::size_t bytes_per_rank);
 // (2) The merger-tree pattern: every step set, every (step, field) read alone, every step removed.
 [[nodiscard]] std::vector<Row> run_merger_tree_workload(const WorkloadContext& context);
+// The memory-limited mode's table: the merger-tree pattern with the group's figures per phase
+// (options.memory_group), the O_DIRECT and buffered raw baselines and the stores.
+[[nodiscard]] TextTable run_memory_limited_workload(const WorkloadContext& context);
 // (3) Memory mode: the latency of set and get for a small and a large SoA.
 [[nodiscard]] std::vector<Row> run_latency_workload(const WorkloadContext& context);
 

@@ -32,6 +32,27 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   command->add_flag("--fsync", options->fsync, "The raw baseline calls fsync() before close()");
   command->add_flag("--quick", options->quick, "Small sizes and few repetitions: checks that it runs (CI)");
+  command->add_option("--contenders", options->contenders,
+                      "Store contenders instead of --store's, each a store and options by name, e.g. "
+                      "\"GenericIOStore\" \"NumpyStore keep_files=false\" (options: " +
+                          bench::store_option_names() + ")");
+  command->add_option("--store-options", options->store_options,
+                      "Store options for --store's contenders, e.g. \"keep_files=false\" (a bare name means true)");
+  command->add_option("--compute", options->compute,
+                      "Merger tree: seconds of busy CPU after each set (a compute phase); adds the time in set() alone");
+  command->add_option("--memory-limit", options->memory_limit,
+                      "Memory-limited mode, run WITHOUT mpirun: the merger tree on --ranks ranks in a cgroup v1 memory "
+                      "group of this limit (e.g. 3G; defaults 50x20x675000 per rank, --quick 6x4x1000000, 1 rep) "
+                      "against an O_DIRECT baseline");
+  command->add_option("--ranks", options->ranks, "Memory-limited mode: ranks of the MPI job it starts")
+      ->capture_default_str();
+  command->add_option("--mpiexec", options->mpiexec, "Memory-limited mode: the command that starts the MPI job")
+      ->capture_default_str();
+  command->add_option("--cgroup-parent", options->cgroup_parent,
+                      "Memory-limited mode: where the memory group is made (a cgroup v1 memory directory)")
+      ->capture_default_str();
+  // Set by the memory-limited mode for the job it starts: the ranks run inside this group.
+  command->add_option("--memory-group", options->memory_group)->group("");
   command->callback([options] {
     const int status = bench::run_bench(*options);
     if (status != 0) throw CLI::RuntimeError(status);
