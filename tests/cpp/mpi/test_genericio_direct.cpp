@@ -49,7 +49,9 @@ void expect_same(const SoA& actual, const SoA& expected) {
     ASSERT_TRUE(actual.contains(name)) << name;
     const auto a = actual.at(name).bytes(), b = array.bytes();
     ASSERT_EQ(a.size(), b.size()) << name;
-    EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size()), 0) << name;
+    if (!a.empty()) {
+      EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size()), 0) << name;
+    }
   }
 }
 
@@ -83,7 +85,9 @@ void read_by_the_reference_rules(const std::filesystem::path& path, const SoA& m
       EXPECT_EQ(io::crc64_xz(payload), ~u64_at(file, start + size)) << "CRC of rank " << r << " " << name;
       if (r == static_cast<std::uint64_t>(world_rank())) {
         ASSERT_EQ(size, array.nbytes()) << name;
-        EXPECT_EQ(std::memcmp(payload.data(), array.bytes().data(), size), 0) << name;
+        if (size > 0) {
+          EXPECT_EQ(std::memcmp(payload.data(), array.bytes().data(), size), 0) << name;
+        }
       }
       ++v;
     }
