@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "soastore/io_mode.hpp"
 #include "soastore/soa.hpp"
 
 namespace soastore::genericio {
@@ -40,6 +41,12 @@ struct WriteOptions {
   // Every array must be 1-D (GenericIOStore's rule): a (rows, k) array is InvalidData. The check
   // rides on the write's first collective round instead of costing one of its own.
   bool one_dimensional = false;
+  // Buffered (the default) writes the reference's exact bytes. Direct (and auto, from
+  // kDirectIoThreshold bytes per rank on) writes with O_DIRECT: then every block starts on a
+  // 4 KiB boundary, which needs block headers (the reference reads each block at its block
+  // header's Start; zero padding lies between blocks). Where the file system refuses O_DIRECT the
+  // same layout is written buffered. Every rank must pass the same mode.
+  IoMode io = IoMode::Buffered;
 };
 
 // What a read does when the file was written by another number of ranks than read it.

@@ -10,13 +10,21 @@
 #include <string_view>
 #include <vector>
 
+#include "soastore/io_mode.hpp"
 #include "soastore/soa.hpp"
 
 namespace soastore::npz {
 
+struct SaveOptions {
+  // Buffered by default; direct (and auto from kDirectIoThreshold bytes on) writes the archive
+  // with O_DIRECT through aligned staging buffers, buffered where the file system refuses it.
+  // The bytes of the archive are the same in every mode.
+  IoMode io = IoMode::Buffered;
+};
+
 // Writes every array of `soa` as member "NAME.npy" of a ZIP64-capable stored (uncompressed)
 // archive. Each member's array data starts on a 4096-byte boundary so it can be mapped.
-void save(const std::filesystem::path& path, const SoA& soa);
+void save(const std::filesystem::path& path, const SoA& soa, const SaveOptions& options = {});
 
 struct LoadOptions {
   // Map aligned stored members instead of reading them (zero-copy; the mapping lives as long as

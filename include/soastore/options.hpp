@@ -15,16 +15,22 @@
 #include <string_view>
 #include <vector>
 
+#include "soastore/io_mode.hpp"
+
 namespace soastore {
 
 // X(Type, name, Default, Description)
 #define SOASTORE_STORE_OPTIONS(X)                                                                   \
   X(bool, keep_files, false,                                                                        \
     "Leave the store's files on disk when it is closed or destroyed, e.g. to read them later with " \
-    "the GenericIO or npz functions (by default a store deletes every file it created).")
+    "the GenericIO or npz functions (by default a store deletes every file it created).")           \
+  X(IoMode, io, IoMode::Auto,                                                                       \
+    "How files are written: buffered (through the page cache), direct (O_DIRECT from aligned "      \
+    "staging buffers; silently buffered where the file system refuses it) or auto (direct when a "  \
+    "rank writes at least 16 MiB, buffered below).")
 
 struct StoreOptions {
-#define SOASTORE_OPTION_FIELD(Type, name, Default, Description) std::optional<Type> name;
+#define SOASTORE_OPTION_FIELD(Type, name, Default, Description) std::optional<Type> name{};
   SOASTORE_STORE_OPTIONS(SOASTORE_OPTION_FIELD)
 #undef SOASTORE_OPTION_FIELD
 };
@@ -47,6 +53,18 @@ struct OptionDescription {
   std::string environment_variable;  // SOASTORE_KEEP_FILES
   std::string description;
 };
+
+// An option's value from its text as the environment variable spells it (the Python bindings
+// parse non-bool values given as str with it too); InvalidOption naming `option` otherwise.
+template <class Type>
+[[nodiscard]] Type parse_option_value(std::string_view option, std::string_view text);
+template <>
+[[nodiscard]] bool parse_option_value<bool>(std::string_view option, std::string_view text);
+template <>
+[[nodiscard]] IoMode parse_option_value<IoMode>(std::string_view option, std::string_view text);
+// The text of a value, as the environment variable and the docs spell it.
+[[nodiscard]] std::string format_option_value(bool value);
+[[nodiscard]] std::string format_option_value(IoMode value);
 
 // Every option, in declaration order.
 [[nodiscard]] std::vector<OptionDescription> describe_options();

@@ -11,6 +11,7 @@
 #include "soastore/genericio_mpi.hpp"
 #include "soastore/io_counters.hpp"
 #include "soastore/npz.hpp"
+#include "soastore/options.hpp"
 
 namespace soastore::python {
 namespace {
@@ -84,9 +85,10 @@ void bind_formats(py::module_& module) {
   module.def(
       "write_genericio",
       [](const Path& path, py::handle data, const std::vector<double>& phys_scale,
-         const std::vector<double>& phys_origin, py::handle comm) {
+         const std::vector<double>& phys_origin, py::handle comm, const std::string& io) {
         const MPI_Comm communicator = comm_from_python(comm);
         genericio::WriteOptions options;
+        options.io = parse_option_value<IoMode>("io", io);
         options.phys_scale = three_numbers(phys_scale, "phys_scale");
         options.phys_origin = three_numbers(phys_origin, "phys_origin");
         const SoA soa = soa_from_python(data);
@@ -94,7 +96,8 @@ void bind_formats(py::module_& module) {
         genericio::write(communicator, path, soa, options);
       },
       py::arg("filename"), py::arg("data"), py::arg("phys_scale"),
-      py::arg("phys_origin") = std::vector<double>{0.0, 0.0, 0.0}, py::kw_only(), py::arg("comm") = py::none());
+      py::arg("phys_origin") = std::vector<double>{0.0, 0.0, 0.0}, py::kw_only(), py::arg("comm") = py::none(),
+      py::arg("io") = "buffered");
 
   module.def(
       "inspect_genericio",
@@ -122,12 +125,13 @@ void bind_formats(py::module_& module) {
 
   module.def(
       "save_npz",
-      [](const Path& path, py::handle data) {
+      [](const Path& path, py::handle data, const std::string& io) {
+        const npz::SaveOptions options{.io = parse_option_value<IoMode>("io", io)};
         const SoA soa = soa_from_python(data);
         py::gil_scoped_release release;
-        npz::save(path, soa);
+        npz::save(path, soa, options);
       },
-      py::arg("filename"), py::arg("data"));
+      py::arg("filename"), py::arg("data"), py::kw_only(), py::arg("io") = "buffered");
 
   module.def(
       "load_npz",

@@ -4,10 +4,35 @@
 
 #include <set>
 #include <string>
+#include <type_traits>
 
 #include "bindings.hpp"
 
 namespace soastore::python {
+namespace {
+
+// A bool option takes a Python bool; every other option type takes its text (a str), parsed as
+// its environment variable would be ("direct" for io).
+template <class Type>
+Type option_from_python(const char* name, const py::handle& value) {
+  if constexpr (std::is_same_v<Type, bool>) {
+    return value.cast<bool>();
+  } else {
+    if (!py::isinstance<py::str>(value)) throw py::cast_error("not a str");
+    return parse_option_value<Type>(name, value.cast<std::string>());
+  }
+}
+
+template <class Type>
+py::object option_to_python(const Type& value) {
+  if constexpr (std::is_same_v<Type, bool>) {
+    return py::bool_(value);
+  } else {
+    return py::str(format_option_value(value));
+  }
+}
+
+}  // namespace
 
 StoreOptions options_from_python(const py::dict& given) {
   StoreOptions options;
@@ -16,7 +41,7 @@ StoreOptions options_from_python(const py::dict& given) {
   known.insert(#name);                                                                                   \
   if (given.contains(#name) && !given[#name].is_none()) {                                                \
     try {                                                                                                \
-      options.name = given[#name].cast<Type>();                                                          \
+      options.name = option_from_python<Type>(#name, given[#name]);                                      \
     } catch (const py::cast_error&) {                                                                    \
       throw py::type_error("option " #name " must be " #Type ", got " +                                  \
                            std::string(py::str(py::type::handle_of(given[#name]).attr("__name__"))));    \
@@ -33,7 +58,7 @@ StoreOptions options_from_python(const py::dict& given) {
 
 py::dict settings_to_python(const StoreSettings& settings) {
   py::dict result;
-#define SOASTORE_SETTING_TO_PYTHON(Type, name, Default, Description) result[#name] = settings.name;
+#define SOASTORE_SETTING_TO_PYTHON(Type, name, Default, Description) result[#name] = option_to_python(settings.name);
   SOASTORE_STORE_OPTIONS(SOASTORE_SETTING_TO_PYTHON)
 #undef SOASTORE_SETTING_TO_PYTHON
   return result;

@@ -252,7 +252,7 @@ std::vector<std::byte> encode_header(const Header& header) {
   return bytes;
 }
 
-std::uint64_t assign_layout(Header& header, bool block_headers) {
+std::uint64_t assign_layout(Header& header, bool block_headers, std::uint64_t alignment) {
   header.block_headers = block_headers;
   const std::size_t nvars = header.variables.size();
   if (header.blocks.size() != header.ranks.size() * nvars) {
@@ -262,10 +262,12 @@ std::uint64_t assign_layout(Header& header, bool block_headers) {
     }
   }
   std::uint64_t offset = canonical_header_size(nvars, header.ranks.size(), block_headers) + kTrailerSize;
+  const auto aligned = [alignment](std::uint64_t at) { return (at + alignment - 1) / alignment * alignment; };
   for (std::size_t r = 0; r < header.ranks.size(); ++r) {
-    header.ranks[r].start = offset;
+    header.ranks[r].start = nvars == 0 ? offset : aligned(offset);
     for (std::size_t v = 0; v < nvars; ++v) {
       BlockExtent& block = header.blocks[r * nvars + v];
+      offset = aligned(offset);
       block.offset = offset;
       offset += block.size + kTrailerSize;
     }

@@ -79,7 +79,9 @@ struct Header {
 // the header CRC; the same places with or without block headers) and sets each rank's Start.
 // Blocks are raw (rows * Size bytes) unless header.blocks already gives each block's payload
 // size and filter (compressed writes); only the offsets are filled in then. Returns the file length.
-std::uint64_t assign_layout(Header& header, bool block_headers);
+// With `alignment` above 1 every block starts on a multiple of it (zero padding in between; only
+// the block layout can say so, so it needs block_headers).
+std::uint64_t assign_layout(Header& header, bool block_headers, std::uint64_t alignment = 1);
 
 // The first bytes a reader fetches: enough for every global header field.
 inline constexpr std::size_t kProbeSize = kGlobalHeaderSize;

@@ -62,6 +62,9 @@ struct RankFacts {
 struct Layout {
   Header header;
   std::uint64_t file_length = 0;
+  // Written with O_DIRECT: every block on a 4 KiB boundary (options.io, use_direct_io of the
+  // file's bytes per rank, alike on every rank).
+  bool direct = false;
 };
 
 // The layout of a file of `variables` written by ranks.size() ranks on a `dims` grid, placed as

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <vector>
 
 #include "io/counters.hpp"
@@ -47,7 +49,62 @@ class IovecCursor {
   std::size_t first_ = 0;
 };
 
+// Directories whose file system refused O_DIRECT: asked once per directory, not once per file.
+std::mutex refused_mutex;
+std::set<std::string>& refused_directories() {
+  static std::set<std::string> directories;
+  return directories;
+}
+
+std::string directory_of(const std::filesystem::path& path) {
+  const std::filesystem::path parent = path.parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+void remember_refusal(const std::filesystem::path& path) {
+  const std::lock_guard lock(refused_mutex);
+  refused_directories().insert(directory_of(path));
+}
+
 }  // namespace
+
+bool direct_refused(const std::filesystem::path& path) {
+  const std::lock_guard lock(refused_mutex);
+  return refused_directories().count(directory_of(path)) != 0;
+}
+
+File File::open_or_create_direct(const std::filesystem::path& path) {
+  if (!direct_refused(path)) {
+    for (;;) {
+      const int fd = system_calls().open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_DIRECT, 0644);
+      if (fd >= 0) {
+        count(counters().opens);
+        return File(fd, path.string(), true);
+      }
+      if (errno == EINTR) continue;
+      if (errno != EINVAL) break;  // a real error: the buffered open below reports it
+      remember_refusal(path);
+      break;
+    }
+  }
+  return open_or_create(path);
+}
+
+void File::reopen_buffered() {
+  if (!direct_) return;
+  remember_refusal(path_);
+  File buffered = open_or_create(path_);
+  *this = std::move(buffered);
+}
+
+void File::preallocate(std::uint64_t offset, std::uint64_t length) {
+  if (length == 0) return;
+  while (system_calls().fallocate(fd_, 0, static_cast<off_t>(offset), static_cast<off_t>(length)) != 0) {
+    if (errno == EINTR) continue;
+    if (errno == EOPNOTSUPP || errno == ENOSYS) return;  // the writes allocate instead
+    fail("preallocating", errno);
+  }
+}
 
 File File::open_with(const std::filesystem::path& path, int flags, const char* operation) {
   for (;;) {
@@ -70,13 +127,16 @@ File File::open_or_create(const std::filesystem::path& path) {
   return open_with(path, O_WRONLY | O_CREAT, "open for writing");
 }
 
-File::File(File&& other) noexcept : fd_(other.fd_), path_(std::move(other.path_)) { other.fd_ = -1; }
+File::File(File&& other) noexcept : fd_(other.fd_), path_(std::move(other.path_)), direct_(other.direct_) {
+  other.fd_ = -1;
+}
 
 File& File::operator=(File&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) system_calls().close(fd_);
     fd_ = other.fd_;
     path_ = std::move(other.path_);
+    direct_ = other.direct_;
     other.fd_ = -1;
   }
   return *this;

@@ -22,6 +22,10 @@ class File {
   // Opens a file for writing without truncating it, creating it (mode 0644) if missing, so that
   // several writers of one file may open it in any order.
   static File open_or_create(const std::filesystem::path& path);
+  // open_or_create with O_DIRECT, where the file system takes it: where it refuses (EINVAL, as
+  // tmpfs does), a buffered descriptor instead, and the refusal is remembered for the directory
+  // (direct_refused), so later files there do not try again. direct() tells which it got.
+  static File open_or_create_direct(const std::filesystem::path& path);
 
   File(File&& other) noexcept;
   File& operator=(File&& other) noexcept;
@@ -39,6 +43,16 @@ class File {
   // Reads into the buffers back to back (preadv); returns total bytes read (short only at EOF).
   std::size_t read_vectored_at(std::span<const iovec> buffers, std::uint64_t offset);
 
+  // Reserves the blocks of [offset, offset + length) (fallocate mode 0; may extend the file to
+  // offset + length). A file system without fallocate is no error: the writes allocate then.
+  void preallocate(std::uint64_t offset, std::uint64_t length);
+  // True when the descriptor has O_DIRECT: transfers must then be 4096-aligned in memory, offset
+  // and length.
+  [[nodiscard]] bool direct() const noexcept { return direct_; }
+  // Reopens the file without O_DIRECT (some file systems accept O_DIRECT at open and refuse it
+  // at the first write with EINVAL), remembering the refusal for the directory.
+  void reopen_buffered();
+
   [[nodiscard]] std::uint64_t size() const;
   void truncate(std::uint64_t length);
   void sync();
@@ -49,13 +63,17 @@ class File {
   [[nodiscard]] int descriptor() const noexcept { return fd_; }
 
  private:
-  File(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  File(int fd, std::string path, bool direct = false) : fd_(fd), path_(std::move(path)), direct_(direct) {}
   static File open_with(const std::filesystem::path& path, int flags, const char* operation);
   [[noreturn]] void fail(const char* operation, int error_number) const;
 
   int fd_ = -1;
   std::string path_;
+  bool direct_ = false;
 };
+
+// Whether O_DIRECT was refused in the directory of `path` before (by this process).
+[[nodiscard]] bool direct_refused(const std::filesystem::path& path);
 
 // Renames atomically within a file system; IoError naming both paths.
 void rename_file(const std::filesystem::path& from, const std::filesystem::path& to);

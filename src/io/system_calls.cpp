@@ -11,7 +11,7 @@ int open_file(const char* path, int flags, mode_t mode) { return ::open(path, fl
 
 constexpr SystemCalls kOsCalls{
     open_file, ::close, ::pread, ::pwrite, ::preadv, ::pwritev,
-    ::ftruncate, ::fsync, ::fstat, ::rename, ::unlink,
+    ::ftruncate, ::fsync, ::fstat, ::rename, ::unlink, ::fallocate,
 };
 
 }  // namespace

@@ -22,6 +22,9 @@ struct SystemCalls {
   int (*fstat)(int fd, struct stat* status);
   int (*rename)(const char* from, const char* to);
   int (*unlink)(const char* path);
+  // fallocate(2) with mode 0: reserves blocks so that direct writes of several ranks into one
+  // file allocate nothing while they run.
+  int (*fallocate)(int fd, int mode, off_t offset, off_t length);
 };
 
 // The table in use. Tests replace entries through ScopedSystemCalls.

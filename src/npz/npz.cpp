@@ -18,7 +18,9 @@ namespace {
 
 }  // namespace
 
-void save(const std::filesystem::path& path, const SoA& soa) { write_npz(path, soa); }
+void save(const std::filesystem::path& path, const SoA& soa, const SaveOptions& options) {
+  write_npz(path, soa, {.io = options.io});
+}
 
 struct Archive::State {
   std::filesystem::path path;

@@ -6,6 +6,7 @@
 
 #include "io/checksum.hpp"
 #include "io/chunked_io.hpp"
+#include "io/direct_writer.hpp"
 #include "io/file.hpp"
 #include "npz/byte_codec.hpp"
 #include "npz/member_name.hpp"
@@ -163,6 +164,49 @@ void append_end_records(std::vector<std::byte>& staging, std::uint64_t entries, 
   sink.u16(0);  // comment
 }
 
+// The direct path: the whole archive streams through the aligned staging buffers from offset 0,
+// every array's CRC computed on its copy into them. A member's local header is staged before its
+// CRC is known; the CRC goes into the staging buffer when the header is still there, else (a
+// member larger than what the buffer still held) it is written with a 4-byte pwrite once the
+// direct writes are done, so no buffered write ever races a direct one on the same block.
+void write_npz_direct(const std::filesystem::path& path, std::vector<std::byte>& locals,
+                      std::vector<PlannedMember>& members, std::uint64_t directory_offset,
+                      const WriteOptions& options) {
+  io::File file = io::File::open_or_create_direct(path);
+  file.truncate(0);
+  std::vector<std::uint64_t> late_crcs;  // members whose CRC must be written after the stream
+  {
+    io::DirectWriter writer(file, 0, directory_offset);
+    for (std::size_t m = 0; m < members.size(); ++m) {
+      PlannedMember& member = members[m];
+      const std::span<const std::byte> section(locals.data() + member.begin, member.end - member.begin);
+      const std::size_t npy_size = static_cast<std::size_t>(member.size - member.array->nbytes());
+      std::uint32_t crc = io::crc32_zip(section.last(npy_size));
+      writer.append(section);
+      writer.append_crc32(member.array->bytes(), crc);
+      store_local_crc(&locals[member.begin], crc);
+      if (!writer.patch(member.offset + kLocalCrcOffset, std::span(locals).subspan(member.begin + kLocalCrcOffset, 4))) {
+        late_crcs.push_back(m);
+      }
+      member.crc = crc;
+    }
+    std::vector<std::byte> directory;
+    for (const PlannedMember& member : members) append_central_header(directory, member);
+    const std::size_t directory_size = directory.size();
+    append_end_records(directory, members.size(), directory_offset, directory_size, options.zip64_threshold);
+    writer.append(directory);
+    writer.finish();
+  }
+  file.close();
+  if (late_crcs.empty()) return;
+  io::File buffered = io::File::open_or_create(path);
+  for (const std::uint64_t m : late_crcs) {
+    const PlannedMember& member = members[m];
+    buffered.write_at(std::span(locals).subspan(member.begin + kLocalCrcOffset, 4), member.offset + kLocalCrcOffset);
+  }
+  buffered.close();
+}
+
 }  // namespace
 
 void write_npz(const std::filesystem::path& path, const SoA& soa, const WriteOptions& options) {
@@ -189,6 +233,10 @@ void write_npz(const std::filesystem::path& path, const SoA& soa, const WriteOpt
     offset = append_local_section(locals, member, npy) + array.nbytes();
   }
   const std::uint64_t directory_offset = offset;
+  if (use_direct_io(options.io, directory_offset)) {
+    write_npz_direct(path, locals, members, directory_offset, options);
+    return;
+  }
 
   io::File file = io::File::create(path);
   io::GatheringWriter writer(file, 0);

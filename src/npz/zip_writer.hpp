@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "npz/zip_format.hpp"
+#include "soastore/io_mode.hpp"
 #include "soastore/soa.hpp"
 
 namespace soastore::npz {
@@ -18,6 +19,8 @@ struct WriteOptions {
   // Sizes, offsets and counts at or above this go to ZIP64 records. The zip limit by default;
   // tests lower it to 0 to take the ZIP64 path with small data.
   std::uint64_t zip64_threshold = zip::kZip64Marker32;
+  // soastore/io_mode.hpp; the archive's bytes do not depend on it.
+  IoMode io = IoMode::Buffered;
 };
 
 // InvalidData for a field name an archive cannot hold (see member_name.hpp); IoError from the file.

@@ -6,8 +6,9 @@
 #include "stores/file_names.hpp"
 
 namespace soastore::stores {
-GenericIOFileStorage::GenericIOFileStorage(Partition partition, double box_size, std::filesystem::path prefix)
-    : partition_(std::move(partition)), box_size_(box_size), prefix_(std::move(prefix)) {}
+GenericIOFileStorage::GenericIOFileStorage(Partition partition, double box_size, std::filesystem::path prefix,
+                                           IoMode io)
+    : partition_(std::move(partition)), box_size_(box_size), prefix_(std::move(prefix)), io_(io) {}
 
 std::filesystem::path GenericIOFileStorage::file_of(const std::string& key) const {
   return genericio_file_name(prefix_, key);
@@ -21,6 +22,7 @@ void GenericIOFileStorage::write(const std::string& key, const SoA& soa) {
   genericio::WriteOptions options;
   options.phys_scale = {box_size_, box_size_, box_size_};
   options.one_dimensional = true;  // checked on every rank before any file is touched
+  options.io = io_;
   try {
     genericio::write(comm, partial, soa, options);
     // Every rank has written its blocks (write agrees on the outcome): the file is complete.

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "soastore/io_mode.hpp"
 #include "soastore/partition.hpp"
 #include "soastore/store.hpp"
 
@@ -12,7 +13,9 @@ namespace soastore::stores {
 class GenericIOFileStorage final : public Storage {
  public:
   // Files get physical origin (0,0,0) and scale box_size in every dimension.
-  GenericIOFileStorage(Partition partition, double box_size, std::filesystem::path prefix);
+  // Files are written with `io` (genericio::WriteOptions::io).
+  GenericIOFileStorage(Partition partition, double box_size, std::filesystem::path prefix,
+                       IoMode io = IoMode::Buffered);
 
   [[nodiscard]] bool collective() const noexcept override { return true; }
   // Validates on every rank first, writes "{file}.partial" and renames it into place only when
@@ -30,6 +33,7 @@ class GenericIOFileStorage final : public Storage {
   Partition partition_;  // keeps the Cartesian communicator alive
   double box_size_;
   std::filesystem::path prefix_;
+  IoMode io_;
 };
 
 }  // namespace soastore::stores

@@ -6,7 +6,8 @@
 
 namespace soastore::stores {
 
-NpzFileStorage::NpzFileStorage(std::filesystem::path prefix, int rank) : prefix_(std::move(prefix)), rank_(rank) {}
+NpzFileStorage::NpzFileStorage(std::filesystem::path prefix, int rank, IoMode io)
+    : prefix_(std::move(prefix)), rank_(rank), io_(io) {}
 
 std::filesystem::path NpzFileStorage::file_of(const std::string& key) const {
   return npz_file_name(prefix_, key, rank_);
@@ -16,7 +17,7 @@ void NpzFileStorage::write(const std::string& key, const SoA& soa) {
   const std::filesystem::path file = file_of(key);
   const std::filesystem::path partial = partial_file_name(file);
   try {
-    npz::save(partial, soa);
+    npz::save(partial, soa, {.io = io_});
     io::rename_file(partial, file);
   } catch (...) {
     try {

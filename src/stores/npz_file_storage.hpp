@@ -4,13 +4,15 @@
 
 #include <filesystem>
 
+#include "soastore/io_mode.hpp"
 #include "soastore/store.hpp"
 
 namespace soastore::stores {
 
 class NpzFileStorage final : public Storage {
  public:
-  NpzFileStorage(std::filesystem::path prefix, int rank);
+  // Archives are written with `io` (npz::SaveOptions::io).
+  NpzFileStorage(std::filesystem::path prefix, int rank, IoMode io = IoMode::Buffered);
 
   [[nodiscard]] bool collective() const noexcept override { return false; }
   // Writes "{file}.partial" and renames it into place, so a failed write keeps the previous value
@@ -28,6 +30,7 @@ class NpzFileStorage final : public Storage {
  private:
   std::filesystem::path prefix_;
   int rank_;
+  IoMode io_;
 };
 
 }  // namespace soastore::stores

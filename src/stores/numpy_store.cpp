@@ -8,9 +8,10 @@
 namespace soastore {
 namespace {
 
-std::unique_ptr<stores::Storage> make_storage(const Partition& partition, const std::optional<std::filesystem::path>& path) {
+std::unique_ptr<stores::Storage> make_storage(const Partition& partition, const std::optional<std::filesystem::path>& path,
+                                              IoMode io) {
   // Each rank keeps its own file per key: nothing to agree on with the other ranks.
-  if (path) return std::make_unique<stores::NpzFileStorage>(*path, partition.rank());
+  if (path) return std::make_unique<stores::NpzFileStorage>(*path, partition.rank(), io);
   // Any arrays are fine and nothing is collective: each rank keeps its own values.
   return std::make_unique<stores::MemoryStorage>([](const SoA&) {}, partition, stores::MemoryStorage::Agreement::PerRank);
 }
@@ -24,7 +25,8 @@ std::string describe(const std::optional<std::filesystem::path>& path) {
 NumpyStore::NumpyStore(const Partition& partition, std::optional<std::filesystem::path> temporary_path,
                        StoreOptions options)
     : Store(std::make_unique<stores::StoreEngine>(describe(temporary_path), partition, temporary_path,
-                                                  make_storage(partition, temporary_path), resolve_options(options))) {}
+                                                  make_storage(partition, temporary_path, resolve_options(options).io),
+                                                  resolve_options(options))) {}
 
 LazySoA NumpyStore::open(std::string_view key, npz::LoadOptions options) { return engine().open(key, options); }
 

@@ -21,7 +21,27 @@ std::optional<bool> parse_value(std::string_view text, const bool* /*type*/) {
 
 const char* expected_text(const bool* /*type*/) { return "1, true, yes, on, 0, false, no or off"; }
 
+std::optional<IoMode> parse_value(std::string_view text, const IoMode* /*type*/) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower == "auto") return IoMode::Auto;
+  if (lower == "buffered") return IoMode::Buffered;
+  if (lower == "direct") return IoMode::Direct;
+  return std::nullopt;
+}
+
+const char* expected_text(const IoMode* /*type*/) { return "auto, buffered or direct"; }
+
 std::string format_value(bool value) { return value ? "true" : "false"; }
+
+std::string format_value(IoMode value) {
+  switch (value) {
+    case IoMode::Buffered: return "buffered";
+    case IoMode::Direct: return "direct";
+    case IoMode::Auto: break;
+  }
+  return "auto";
+}
 
 std::string environment_variable(std::string_view option) {
   std::string name = "SOASTORE_";
@@ -41,7 +61,26 @@ Type resolve_one(const std::optional<Type>& given, std::string_view option, cons
                       std::string(option) + " (expected " + expected_text(type) + ")");
 }
 
+template <class Type>
+Type parse_or_throw(std::string_view option, std::string_view text) {
+  const Type* type = nullptr;
+  if (std::optional<Type> value = parse_value(text, type)) return *value;
+  throw InvalidOption("'" + std::string(text) + "' is not a valid value of option " + std::string(option) +
+                      " (expected " + expected_text(type) + ")");
+}
+
 }  // namespace
+
+template <>
+bool parse_option_value<bool>(std::string_view option, std::string_view text) {
+  return parse_or_throw<bool>(option, text);
+}
+template <>
+IoMode parse_option_value<IoMode>(std::string_view option, std::string_view text) {
+  return parse_or_throw<IoMode>(option, text);
+}
+std::string format_option_value(bool value) { return format_value(value); }
+std::string format_option_value(IoMode value) { return format_value(value); }
 
 StoreSettings resolve_options(const StoreOptions& given) {
   StoreSettings settings;

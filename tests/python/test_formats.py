@@ -248,3 +248,21 @@ def test_a_file_that_is_not_an_npz_is_corrupt(scratch):
     truncated.write_bytes(good.read_bytes()[:-100])
     with pytest.raises(soastore.CorruptFileError):
         soastore.load_npz(truncated)
+
+
+@pytest.mark.parametrize("io", ["buffered", "direct", "auto"])
+def test_write_genericio_and_save_npz_take_an_io_mode(scratch, partition, rank_data, io):
+    data = rank_data()
+    path = scratch / f"io_{io}.gio"
+    soastore.write_genericio(path, data, [1.0, 1.0, 1.0], comm=partition.comm, io=io)
+    assert_soa_equal(soastore.read_genericio(path, redistribute=False, comm=partition.comm), data)
+    info = soastore.inspect_genericio(path)
+    assert info["block_headers"] is (io == "direct")  # direct: every block on a 4 KiB boundary
+    npz_path = scratch / f"io_{io}_rank{COMM.rank}.npz"
+    soastore.save_npz(npz_path, data, io=io)
+    with np.load(npz_path) as archive:
+        for name, value in data.items():
+            np.testing.assert_array_equal(archive[name], value, err_msg=name)
+    with pytest.raises(soastore.InvalidOptionError, match="option io"):
+        soastore.save_npz(npz_path, data, io="sideways")
+    COMM.Barrier()

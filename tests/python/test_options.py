@@ -40,7 +40,7 @@ def test_every_option_is_listed_with_its_variable():
 
 
 def test_the_environment_sets_what_code_leaves_unset(partition, scratch, keep_files_variable):
-    assert soastore.NumpyStore(partition).settings == {"keep_files": False}
+    assert soastore.NumpyStore(partition).settings == {"keep_files": False, "io": "auto"}
     keep_files_variable("1")
     store = soastore.NumpyStore(partition, scratch / "env")
     assert store.settings["keep_files"] is True
@@ -69,3 +69,35 @@ def test_unknown_or_mistyped_options_are_type_errors(partition):
         soastore.NumpyStore(partition, keep_file=True)
     with pytest.raises(TypeError, match="keep_files must be bool"):
         soastore.NumpyStore(partition, keep_files="yes")
+
+
+@pytest.mark.parametrize("cls", [lambda p, path, **o: soastore.GenericIOStore(p, 1.0, path, **o),
+                                 lambda p, path, **o: soastore.NumpyStore(p, path, **o)],
+                         ids=["GenericIOStore", "NumpyStore"])
+@pytest.mark.parametrize("mode", ["auto", "buffered", "direct"])
+def test_the_io_option_takes_its_text_and_round_trips(partition, scratch, monkeypatch, cls, mode):
+    monkeypatch.delenv("SOASTORE_IO", raising=False)
+    store = cls(partition, scratch / mode, io=mode)
+    assert store.settings["io"] == mode
+    data = {"a": np.arange(100000, dtype=np.int64) + COMM.rank, "b": np.linspace(0, 1, 100000)}
+    store["k"] = data
+    back = store["k"]
+    for name, array in data.items():
+        np.testing.assert_array_equal(back[name], array)
+    store.close()
+    COMM.Barrier()
+
+
+def test_the_io_variable_and_its_errors(partition, monkeypatch):
+    monkeypatch.setenv("SOASTORE_IO", "Direct")
+    assert soastore.NumpyStore(partition).settings["io"] == "direct"
+    assert soastore.NumpyStore(partition, io="buffered").settings["io"] == "buffered"
+    monkeypatch.setenv("SOASTORE_IO", "fast")
+    with pytest.raises(soastore.InvalidOptionError, match="SOASTORE_IO='fast'.*auto, buffered or direct"):
+        soastore.NumpyStore(partition)
+    monkeypatch.delenv("SOASTORE_IO")
+    with pytest.raises(soastore.InvalidOptionError, match="'fast' is not a valid value of option io"):
+        soastore.NumpyStore(partition, io="fast")
+    with pytest.raises(TypeError, match="option io must be"):
+        soastore.NumpyStore(partition, io=True)
+    assert inspect.signature(soastore.NumpyStore).parameters["io"].default == "auto"

@@ -169,18 +169,54 @@ Mount Mount::read_only_bind(const std::filesystem::path& source) {
   return mount;
 }
 
+Mount Mount::ext4_loop(std::size_t mebibytes) {
+  Mount mount;
+  std::string why;
+  if (world_rank() == 0) {
+    const std::string dir = make_temporary_directory();
+    mount.path_ = dir;
+    mount.image_ = dir + ".img";
+    const std::string image = mount.image_.string();
+    const std::string make = "truncate -s " + std::to_string(mebibytes) + "M " + image +
+                             " && mkfs.ext4 -q -F -m 0 " + image + " >/dev/null 2>&1";
+    const std::string attach = "mount -o loop " + image + " " + dir + " 2>&1";
+    if (dir.empty()) {
+      why = std::string("mkdtemp: ") + std::strerror(errno);
+    } else if (std::system(make.c_str()) != 0) {
+      why = "cannot make the ext4 image (" + make + ")";
+    } else if (std::system(attach.c_str()) != 0) {
+      why = "cannot mount the ext4 image (" + attach + ")";
+    }
+  }
+  mount.why_ = from_rank_zero(why);
+  mount.path_ = from_rank_zero(mount.path_.string());
+  mount.mounted_ = mount.why_.empty();
+  return mount;
+}
+
+bool loop_devices_available() { return std::filesystem::exists("/dev/loop-control"); }
+
 Mount::Mount(Mount&& other) noexcept
-    : path_(std::move(other.path_)), why_(std::move(other.why_)), mounted_(other.mounted_) {
+    : path_(std::move(other.path_)), why_(std::move(other.why_)), mounted_(other.mounted_),
+      image_(std::move(other.image_)) {
   other.mounted_ = false;
   other.path_.clear();
+  other.image_.clear();
 }
 
 Mount::~Mount() {
   if (path_.empty()) return;
   MPI_Barrier(MPI_COMM_WORLD);
   if (world_rank() == 0) {
-    if (mounted_) umount2(path_.c_str(), MNT_DETACH);
+    if (mounted_ && !image_.empty()) {
+      // A loop mount: umount(8) also detaches the loop device.
+      const std::string detach = "umount " + path_.string();
+      if (std::system(detach.c_str()) != 0) umount2(path_.c_str(), MNT_DETACH);
+    } else if (mounted_) {
+      umount2(path_.c_str(), MNT_DETACH);
+    }
     rmdir(path_.c_str());
+    if (!image_.empty()) std::filesystem::remove(image_);
   }
 }
 

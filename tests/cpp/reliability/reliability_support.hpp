@@ -57,6 +57,9 @@ class Mount {
   // read-only when `bind_source` is not empty.
   static Mount tmpfs(const std::string& options);
   static Mount read_only_bind(const std::filesystem::path& source);
+  // A fresh ext4 file system of `mebibytes` MiB in an image file, mounted through a loop device
+  // (mkfs.ext4, mount -o loop): a real small disk that takes O_DIRECT, to fill up.
+  static Mount ext4_loop(std::size_t mebibytes);
   ~Mount();
   Mount(Mount&& other) noexcept;
   Mount(const Mount&) = delete;
@@ -70,7 +73,11 @@ class Mount {
   std::filesystem::path path_;
   std::string why_;
   bool mounted_ = false;
+  std::filesystem::path image_;  // ext4_loop's image file (rank 0), removed after unmounting
 };
+
+// Whether this machine has loop devices at all (/dev/loop-control).
+bool loop_devices_available();
 
 bool mounting_disabled();
 

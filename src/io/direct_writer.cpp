@@ -1,0 +1,171 @@
+#include "io/direct_writer.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "io/checksum.hpp"
+#include "io/chunked_io.hpp"
+#include "soastore/errors.hpp"
+
+namespace soastore::io {
+namespace {
+
+std::byte* allocate_staging(std::size_t bytes) {
+  void* memory = std::aligned_alloc(kDirectAlignment, bytes);
+  if (memory == nullptr) throw std::bad_alloc();
+  return static_cast<std::byte*>(memory);
+}
+
+}  // namespace
+
+DirectWriter::DirectWriter(File& file, std::uint64_t offset, std::uint64_t expected_bytes)
+    : file_(file),
+      capacity_(static_cast<std::size_t>(
+          std::clamp<std::uint64_t>(align_up(expected_bytes, kDirectAlignment), kDirectAlignment, kStagingBytes))),
+      buffers_{{allocate_staging(capacity_), std::free}, {allocate_staging(capacity_), std::free}},
+      buffer_offset_(offset) {
+  thread_ = std::thread([this] { run(); });
+}
+
+DirectWriter::~DirectWriter() {
+  {
+    const std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void DirectWriter::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [&] { return stop_ || (pending_ && pending_data_ != nullptr); });
+    if (!pending_ || pending_data_ == nullptr) return;  // stopped with nothing queued
+    const std::byte* data = pending_data_;
+    const std::size_t length = pending_length_;
+    const std::uint64_t at = pending_offset_;
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      write_buffer(data, length, at);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    if (error && !error_) error_ = error;
+    pending_ = false;
+    pending_data_ = nullptr;
+    changed_.notify_all();
+  }
+}
+
+void DirectWriter::write_buffer(const std::byte* data, std::size_t length, std::uint64_t at) {
+  const std::span bytes(data, length);
+  if (!file_.direct()) {
+    file_.write_at(bytes, at);
+    return;
+  }
+  try {
+    file_.write_at(bytes, at);
+  } catch (const IoError& e) {
+    // EINVAL from a direct write: the file system refuses O_DIRECT after all (or a short write
+    // left an unaligned rest). Write the whole buffer again, buffered: same bytes, same place.
+    if (e.error_number() != EINVAL) throw;
+    file_.reopen_buffered();
+    file_.write_at(bytes, at);
+  }
+}
+
+void DirectWriter::wait_idle() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return !pending_; });
+  if (error_) {
+    const std::exception_ptr error = error_;
+    error_ = nullptr;
+    std::rethrow_exception(error);
+  }
+}
+
+void DirectWriter::submit(std::size_t length) {
+  wait_idle();  // the other buffer is free again once its write is done
+  {
+    const std::lock_guard lock(mutex_);
+    pending_ = true;
+    pending_data_ = buffers_[current_].get();
+    pending_length_ = length;
+    pending_offset_ = buffer_offset_;
+  }
+  changed_.notify_all();
+  current_ = 1 - current_;
+  buffer_offset_ += length;
+}
+
+template <typename Checksum>
+void DirectWriter::append_with(std::span<const std::byte> bytes, Checksum&& checksum) {
+  while (!bytes.empty()) {
+    // Pieces of at most kChunkBytes: the checksum then reads what the copy just left in L2.
+    const std::size_t step = std::min({bytes.size(), capacity_ - filled_, kChunkBytes});
+    std::byte* target = buffers_[current_].get() + filled_;
+    std::memcpy(target, bytes.data(), step);
+    checksum(std::span<const std::byte>(target, step));
+    filled_ += step;
+    bytes = bytes.subspan(step);
+    if (filled_ == capacity_) {
+      submit(filled_);
+      filled_ = 0;
+    }
+  }
+}
+
+void DirectWriter::append(std::span<const std::byte> bytes) {
+  append_with(bytes, [](std::span<const std::byte>) {});
+}
+
+void DirectWriter::append_crc64(std::span<const std::byte> bytes, std::uint64_t& crc) {
+  append_with(bytes, [&](std::span<const std::byte> piece) { crc = crc64_xz(piece, crc); });
+}
+
+void DirectWriter::append_crc32(std::span<const std::byte> bytes, std::uint32_t& crc) {
+  append_with(bytes, [&](std::span<const std::byte> piece) { crc = crc32_zip(piece, crc); });
+}
+
+bool DirectWriter::patch(std::uint64_t at, std::span<const std::byte> bytes) {
+  if (at < buffer_offset_ || at + bytes.size() > offset()) return false;
+  std::memcpy(buffers_[current_].get() + (at - buffer_offset_), bytes.data(), bytes.size());
+  return true;
+}
+
+void DirectWriter::pad_to(std::uint64_t alignment) {
+  static constexpr std::byte kZeros[kDirectAlignment] = {};
+  std::uint64_t missing = align_up(offset(), alignment) - offset();
+  while (missing > 0) {
+    const std::size_t step = static_cast<std::size_t>(std::min<std::uint64_t>(missing, sizeof kZeros));
+    append(std::span(kZeros, step));
+    missing -= step;
+  }
+}
+
+void DirectWriter::finish() {
+  const std::size_t whole = filled_ / kDirectAlignment * kDirectAlignment;
+  const std::size_t tail = filled_ - whole;
+  std::byte* const buffer = buffers_[current_].get();
+  const std::uint64_t tail_offset = buffer_offset_ + whole;
+  if (whole > 0) submit(whole);  // switches buffers: `buffer` still holds the tail
+  wait_idle();
+  filled_ = 0;
+  if (tail == 0) return;
+  const std::span<const std::byte> rest(buffer + whole, tail);
+  if (!file_.direct()) {
+    file_.write_at(rest, tail_offset);
+  } else {
+    File buffered = File::open_or_create(file_.path());
+    buffered.write_at(rest, tail_offset);
+    buffered.close();
+  }
+  buffer_offset_ = tail_offset + tail;
+}
+
+}  // namespace soastore::io

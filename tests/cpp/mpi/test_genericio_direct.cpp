@@ -1,0 +1,170 @@
+// GenericIO with direct I/O on 1-4 ranks: bit-exact round trips (raw, components, 0-row ranks,
+// compressed), every block on a 4 KiB boundary with the header saying so, the file read through
+// the reference's documented reading rules alone (../shared/docs/genericio-format.md §2, §5),
+// auto choosing by bytes per rank, and buffered writes unchanged (GenericIOByteIdentical).
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <cstring>
+
+#include "genericio/file_bytes.hpp"
+#include "io/checksum.hpp"
+#include "soastore/genericio_mpi.hpp"
+#include "support/mpi_world.hpp"
+#include "support/test_paths.hpp"
+
+using namespace soastore;
+using namespace soastore::testing;
+
+namespace {
+
+std::uint64_t u64_at(const std::vector<std::byte>& bytes, std::uint64_t offset) {
+  std::uint64_t value = 0;
+  std::memcpy(&value, bytes.data() + offset, 8);  // little-endian host and file
+  return value;
+}
+
+// This rank's data: rows vary by rank (rank 1 has none), a float[3] variable among them.
+SoA rank_data(std::size_t base_rows) {
+  const int rank = world_rank();
+  const std::size_t rows = rank == 1 ? 0 : base_rows + 977 * static_cast<std::size_t>(rank);
+  std::vector<std::int64_t> ids(rows);
+  std::vector<float> pos(3 * rows);
+  std::vector<double> mass(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    ids[i] = rank * 10000000 + static_cast<std::int64_t>(i);
+    for (std::size_t k = 0; k < 3; ++k) pos[3 * i + k] = static_cast<float>(i % 1000) + 0.25f * static_cast<float>(k);
+    mass[i] = 1.0 / static_cast<double>(i + 1);
+  }
+  SoA soa;
+  soa["id"] = Array::from(std::move(ids));
+  soa["pos"] = Array::from(std::move(pos), {rows, 3});
+  soa["mass"] = Array::from(std::move(mass));
+  return soa;
+}
+
+void expect_same(const SoA& actual, const SoA& expected) {
+  ASSERT_EQ(actual.size(), expected.size());
+  for (const auto& [name, array] : expected) {
+    ASSERT_TRUE(actual.contains(name)) << name;
+    const auto a = actual.at(name).bytes(), b = array.bytes();
+    ASSERT_EQ(a.size(), b.size()) << name;
+    if (!a.empty()) {
+      EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size()), 0) << name;
+    }
+  }
+}
+
+// Reads the file as the reference does (§2.2, §2.5, §2.7, §5): HeaderSize and the header CRC,
+// then every block at its block header's Start with its Size and the CRC trailer right after it.
+// Checks each block's CRC, that it starts on a 4 KiB boundary, that each rank header's Start is
+// its first block's, and that the payload of this rank's blocks equals `mine`.
+void read_by_the_reference_rules(const std::filesystem::path& path, const SoA& mine) {
+  const std::vector<std::byte> file = read_file_bytes(path);
+  const std::uint64_t header_size = u64_at(file, 8);
+  ASSERT_LE(header_size + 8, file.size());
+  EXPECT_EQ(io::crc64_xz(std::span(file).first(header_size)), ~u64_at(file, header_size)) << "header CRC";
+  const std::uint64_t nvars = u64_at(file, 48), nranks = u64_at(file, 72);
+  const std::uint64_t ranks_size = u64_at(file, 80), ranks_start = u64_at(file, 88);
+  const std::uint64_t blocks_size = u64_at(file, 152), blocks_start = u64_at(file, 160);
+  ASSERT_EQ(nranks, static_cast<std::uint64_t>(world_size()));
+  ASSERT_EQ(nvars, mine.size());
+  ASSERT_EQ(blocks_size, 48u) << "direct files have block headers";
+  for (std::uint64_t r = 0; r < nranks; ++r) {
+    const std::uint64_t rank_start = u64_at(file, ranks_start + r * ranks_size + 32);
+    std::size_t v = 0;
+    for (const auto& [name, array] : mine) {
+      const std::uint64_t header = blocks_start + (r * nvars + v) * blocks_size;
+      const std::uint64_t start = u64_at(file, header + 32), size = u64_at(file, header + 40);
+      EXPECT_EQ(start % 4096, 0u) << "rank " << r << " variable " << name;
+      if (v == 0) {
+        EXPECT_EQ(rank_start, start) << "rank " << r;
+      }
+      ASSERT_LE(start + size + 8, file.size());
+      const auto payload = std::span(file).subspan(start, size);
+      EXPECT_EQ(io::crc64_xz(payload), ~u64_at(file, start + size)) << "CRC of rank " << r << " " << name;
+      if (r == static_cast<std::uint64_t>(world_rank())) {
+        ASSERT_EQ(size, array.nbytes()) << name;
+        if (size > 0) {
+          EXPECT_EQ(std::memcmp(payload.data(), array.bytes().data(), size), 0) << name;
+        }
+      }
+      ++v;
+    }
+  }
+}
+
+}  // namespace
+
+TEST(GenericIODirect, RoundTripIsBitExactAndEveryBlockIsAligned) {
+  ScratchDir scratch;
+  const SoA soa = rank_data(100003);  // about 3.2 MB per rank, odd sizes: padding everywhere
+  genericio::WriteOptions options;
+  options.io = IoMode::Direct;
+  options.phys_scale = {64.0, 64.0, 64.0};
+  genericio::write(MPI_COMM_WORLD, scratch / "direct.gio", soa, options);
+  expect_same(genericio::read(MPI_COMM_WORLD, scratch / "direct.gio"), soa);
+  read_by_the_reference_rules(scratch / "direct.gio", soa);
+  const genericio::VerifyReport report = genericio::verify(scratch / "direct.gio");
+  EXPECT_TRUE(report.problems.empty()) << report.problems.front();
+  const genericio::FileInfo info = genericio::inspect(scratch / "direct.gio");
+  EXPECT_TRUE(info.block_headers);
+  EXPECT_EQ(info.phys_scale[0], 64.0);
+}
+
+TEST(GenericIODirect, SmallAndEmptyRanksAndSelectedVariables) {
+  ScratchDir scratch;
+  const SoA soa = rank_data(3);
+  genericio::WriteOptions options;
+  options.io = IoMode::Direct;
+  genericio::write(MPI_COMM_WORLD, scratch / "small.gio", soa, options);
+  expect_same(genericio::read(MPI_COMM_WORLD, scratch / "small.gio"), soa);
+  read_by_the_reference_rules(scratch / "small.gio", soa);
+  const SoA some = genericio::read(MPI_COMM_WORLD, scratch / "small.gio", std::vector<std::string>{"mass"});
+  ASSERT_EQ(some.size(), 1u);
+  expect_same(some, SoA{{"mass", soa.at("mass")}});
+}
+
+TEST(GenericIODirect, CompressedBlocksAreAlignedToo) {
+  ScratchDir scratch;
+  const SoA soa = rank_data(50000);
+  genericio::WriteOptions options;
+  options.io = IoMode::Direct;
+  options.compress = true;
+  genericio::write(MPI_COMM_WORLD, scratch / "c.gio", soa, options);
+  expect_same(genericio::read(MPI_COMM_WORLD, scratch / "c.gio"), soa);
+  EXPECT_GT(genericio::inspect(scratch / "c.gio").compressed_blocks, 0u);
+  EXPECT_TRUE(genericio::verify(scratch / "c.gio").problems.empty());
+}
+
+TEST(GenericIODirect, OverwritingALargerFileLeavesExactlyTheNewOne) {
+  ScratchDir scratch;
+  genericio::WriteOptions options;
+  options.io = IoMode::Direct;
+  genericio::write(MPI_COMM_WORLD, scratch / "o.gio", rank_data(200000), options);
+  const SoA small = rank_data(1000);
+  genericio::write(MPI_COMM_WORLD, scratch / "o.gio", small, options);
+  expect_same(genericio::read(MPI_COMM_WORLD, scratch / "o.gio"), small);
+  read_by_the_reference_rules(scratch / "o.gio", small);
+}
+
+TEST(GenericIODirect, AutoIsBufferedForSmallAndDirectForLargeWrites) {
+  ScratchDir scratch;
+  genericio::WriteOptions options;
+  options.io = IoMode::Auto;
+  const SoA small = rank_data(1000);
+  genericio::write(MPI_COMM_WORLD, scratch / "small.gio", small, options);
+  EXPECT_FALSE(genericio::inspect(scratch / "small.gio").block_headers) << "small: the reference's layout";
+  // The bytes per rank of the whole file decide, alike on every rank (rank 1 has no rows).
+  const SoA large = rank_data(700000);
+  std::uint64_t mine = 0, total = 0;
+  for (const auto& [name, array] : large) mine += array.nbytes();
+  MPI_Allreduce(&mine, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  const bool expected = total / static_cast<std::uint64_t>(world_size()) >= kDirectIoThreshold;
+  genericio::write(MPI_COMM_WORLD, scratch / "large.gio", large, options);
+  EXPECT_EQ(genericio::inspect(scratch / "large.gio").block_headers, expected) << total;
+  expect_same(genericio::read(MPI_COMM_WORLD, scratch / "large.gio"), large);
+  if (world_size() == 1) {
+    EXPECT_TRUE(expected) << "one rank of 19.6 MB is large";
+  }
+}
