@@ -9,27 +9,15 @@
 namespace soastore::bench {
 namespace {
 
-// An option's value as a contender spec spells it. A new option type needs one more overload.
-std::optional<bool> parse_value(const std::string& text, const bool* /*type*/) {
-  for (const char* yes : {"1", "true", "yes", "on"}) {
-    if (text == yes) return true;
-  }
-  for (const char* no : {"0", "false", "no", "off"}) {
-    if (text == no) return false;
-  }
-  return std::nullopt;
-}
-
 void set_option(StoreOptions& options, const std::string& word) {
   const std::size_t equals = word.find('=');
   const std::string name = word.substr(0, equals);
   const std::string value = equals == std::string::npos ? "true" : word.substr(equals + 1);
-#define SOASTORE_BENCH_SET_OPTION(Type, option, Default, Description)                                  \
-  if (name == #option) {                                                                              \
-    const std::optional<Type> parsed = parse_value(value, static_cast<const Type*>(nullptr));         \
-    if (!parsed) throw InvalidData("store option " + name + ": '" + value + "' is no " #Type " value"); \
-    options.option = *parsed;                                                                         \
-    return;                                                                                           \
+// Values are spelled as the options' environment variables spell them (InvalidOption otherwise).
+#define SOASTORE_BENCH_SET_OPTION(Type, option, Default, Description) \
+  if (name == #option) {                                             \
+    options.option = parse_option_value<Type>(name, value);          \
+    return;                                                          \
   }
   SOASTORE_STORE_OPTIONS(SOASTORE_BENCH_SET_OPTION)
 #undef SOASTORE_BENCH_SET_OPTION
