@@ -10,6 +10,7 @@
 // A new option is one line here (plus, for a new value type, its parse and format functions in
 // src/stores/options.cpp).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,14 +18,26 @@
 
 namespace soastore {
 
+// A number of bytes; the environment spells it as digits with an optional k, m or g (KiB, MiB, GiB).
+using ByteCount = std::uint64_t;
+
 // X(Type, name, Default, Description)
-#define SOASTORE_STORE_OPTIONS(X)                                                                   \
-  X(bool, keep_files, false,                                                                        \
-    "Leave the store's files on disk when it is closed or destroyed, e.g. to read them later with " \
-    "the GenericIO or npz functions (by default a store deletes every file it created).")
+#define SOASTORE_STORE_OPTIONS(X)                                                                       \
+  X(bool, keep_files, false,                                                                            \
+    "Leave the store's files on disk when it is closed or destroyed, e.g. to read them later with "     \
+    "the GenericIO or npz functions (by default a store deletes every file it created).")               \
+  X(bool, background, false,                                                                            \
+    "Write files on a background thread: set returns once the write is queued (GenericIOStore agrees "  \
+    "on rows and offsets first) and holds the caller's arrays, without a copy, until they are written; " \
+    "remove deletes files in the background too. Reads of a key still being written wait for it. "     \
+    "Errors are raised by the next call or by flush(), on every rank for GenericIOStore "               \
+    "(docs/reliability.md). No effect in memory mode.")                                                 \
+  X(ByteCount, background_bytes, ByteCount{256} << 20,                                                  \
+    "With background: the bytes of arrays in flight per rank; a set that would exceed it waits until "  \
+    "earlier writes finish (one value larger than it is still accepted when nothing else is in flight).")
 
 struct StoreOptions {
-#define SOASTORE_OPTION_FIELD(Type, name, Default, Description) std::optional<Type> name;
+#define SOASTORE_OPTION_FIELD(Type, name, Default, Description) std::optional<Type> name{};
   SOASTORE_STORE_OPTIONS(SOASTORE_OPTION_FIELD)
 #undef SOASTORE_OPTION_FIELD
 };

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <limits>
+#include <string>
 
 #include "soastore/errors.hpp"
 
@@ -22,6 +24,30 @@ std::optional<bool> parse_value(std::string_view text, const bool* /*type*/) {
 const char* expected_text(const bool* /*type*/) { return "1, true, yes, on, 0, false, no or off"; }
 
 std::string format_value(bool value) { return value ? "true" : "false"; }
+
+std::optional<ByteCount> parse_value(std::string_view text, const ByteCount* /*type*/) {
+  if (text.empty()) return std::nullopt;
+  ByteCount unit = 1;
+  switch (std::tolower(static_cast<unsigned char>(text.back()))) {
+    case 'k': unit = ByteCount{1} << 10; break;
+    case 'm': unit = ByteCount{1} << 20; break;
+    case 'g': unit = ByteCount{1} << 30; break;
+    default: break;
+  }
+  if (unit != 1) text.remove_suffix(1);
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  ByteCount value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<ByteCount>(c - '0');
+  }
+  if (value > std::numeric_limits<ByteCount>::max() / unit) return std::nullopt;
+  return value * unit;
+}
+
+const char* expected_text(const ByteCount* /*type*/) { return "a number of bytes, optionally with k, m or g"; }
+
+std::string format_value(ByteCount value) { return std::to_string(value); }
 
 std::string environment_variable(std::string_view option) {
   std::string name = "SOASTORE_";
