@@ -74,10 +74,11 @@ void GenericIOFileStorage::erase(const std::string& key) {
 }
 
 void GenericIOFileStorage::discard(const std::string& key) noexcept {
-  // Rank 0 creates, renames and removes the shared file; the other ranks own nothing to delete.
-  if (partition_.rank() != 0) return;
-  remove_quietly(file_of(key));
+  // Rank 0 creates, renames and removes the shared file. Every rank removes the ".partial": with
+  // background writes another rank's writer may still have been writing its blocks (and so
+  // recreated the file) after rank 0 removed it; the last rank to get here removes it for good.
   remove_quietly(partial_file_name(file_of(key)));
+  if (partition_.rank() == 0) remove_quietly(file_of(key));
 }
 
 }  // namespace soastore::stores
