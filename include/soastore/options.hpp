@@ -10,6 +10,7 @@
 // A new option is one line here (plus, for a new value type, its parse and format functions in
 // src/stores/options.cpp).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,15 +20,27 @@
 
 namespace soastore {
 
+// A number of bytes; the environment spells it as digits with an optional k, m or g (KiB, MiB, GiB).
+using ByteCount = std::uint64_t;
+
 // X(Type, name, Default, Description)
-#define SOASTORE_STORE_OPTIONS(X)                                                                   \
-  X(bool, keep_files, false,                                                                        \
-    "Leave the store's files on disk when it is closed or destroyed, e.g. to read them later with " \
-    "the GenericIO or npz functions (by default a store deletes every file it created).")           \
-  X(IoMode, io, IoMode::Auto,                                                                       \
-    "How files are written: buffered (through the page cache), direct (O_DIRECT from aligned "      \
-    "staging buffers; silently buffered where the file system refuses it) or auto (direct when a "  \
-    "rank writes at least 16 MiB, buffered below).")
+#define SOASTORE_STORE_OPTIONS(X)                                                                       \
+  X(bool, keep_files, false,                                                                            \
+    "Leave the store's files on disk when it is closed or destroyed, e.g. to read them later with "     \
+    "the GenericIO or npz functions (by default a store deletes every file it created).")               \
+  X(IoMode, io, IoMode::Auto,                                                                           \
+    "How files are written: buffered (through the page cache), direct (O_DIRECT from aligned "          \
+    "staging buffers; silently buffered where the file system refuses it) or auto (direct when a "      \
+    "rank writes at least 16 MiB, buffered below).")                                                    \
+  X(bool, background, false,                                                                            \
+    "Write files on a background thread: set returns once the write is queued (GenericIOStore agrees "  \
+    "on rows and offsets first) and holds the caller's arrays, without a copy, until they are written; " \
+    "remove deletes files in the background too. Reads of a key still being written wait for it. "     \
+    "Errors are raised by the next call or by flush(), on every rank for GenericIOStore "               \
+    "(docs/reliability.md). No effect in memory mode.")                                                 \
+  X(ByteCount, background_bytes, ByteCount{256} << 20,                                                  \
+    "With background: the bytes of arrays in flight per rank; a set that would exceed it waits until "  \
+    "earlier writes finish (one value larger than it is still accepted when nothing else is in flight).")
 
 struct StoreOptions {
 #define SOASTORE_OPTION_FIELD(Type, name, Default, Description) std::optional<Type> name{};
@@ -62,9 +75,12 @@ template <>
 [[nodiscard]] bool parse_option_value<bool>(std::string_view option, std::string_view text);
 template <>
 [[nodiscard]] IoMode parse_option_value<IoMode>(std::string_view option, std::string_view text);
+template <>
+[[nodiscard]] ByteCount parse_option_value<ByteCount>(std::string_view option, std::string_view text);
 // The text of a value, as the environment variable and the docs spell it.
 [[nodiscard]] std::string format_option_value(bool value);
 [[nodiscard]] std::string format_option_value(IoMode value);
+[[nodiscard]] std::string format_option_value(ByteCount value);
 
 // Every option, in declaration order.
 [[nodiscard]] std::vector<OptionDescription> describe_options();

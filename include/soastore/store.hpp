@@ -58,6 +58,13 @@ class Storage {
   // barrier because every collective operation returns on any rank only after all ranks have
   // finished their file accesses.
   virtual void discard(const std::string& key) noexcept = 0;
+  // Finishes whatever the storage still does in the background and reports its failures
+  // (collectively for a collective storage). Nothing to do for a storage that works synchronously.
+  virtual void flush() {}
+  // Stops background work before the store closes: waits for what runs, and skips what has not
+  // started when `cancel`. No collectives, no exceptions (it runs in destructors); failures not
+  // yet reported are written to stderr.
+  virtual void quiesce(bool /*cancel*/) noexcept {}
 };
 
 }  // namespace stores
@@ -84,8 +91,15 @@ class Store {
   // Keys in the order they were first set.
   [[nodiscard]] std::vector<std::string> keys() const;
   [[nodiscard]] std::size_t size() const;
+  // With the background option: waits until every queued write and remove is done and raises
+  // the first failure among them (collective for GenericIOStore: every rank calls it, and every
+  // rank raises the same error). Returns at once otherwise.
+  void flush();
   // Deletes the store's files (unless its settings keep them) and forgets every key; the store
   // stays usable. The destructor does the same. Never throws, never waits for other ranks.
+  // With the background option it first waits for the write running now (queued ones are skipped
+  // unless keep_files, and a GenericIOStore write not yet agreed on stays a ".partial"); call
+  // flush() first to see failures, which close() can only print to stderr.
   void close() noexcept;
   // Where files go; nothing in memory mode.
   [[nodiscard]] const std::optional<std::filesystem::path>& temporary_path() const noexcept;

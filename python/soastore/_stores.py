@@ -144,6 +144,16 @@ class _Store(MutableMapping):
             self._native.remove(self._name_of(key))
             self._forget(key)
 
+    def flush(self):
+        """Waits until every background write and remove (option ``background``) is done, and
+        raises the first failure among them, typed as it happened (for GenericIOStore on every
+        rank: call it on all ranks). Returns at once without background writes.
+
+        The GIL is released while waiting, so the writer thread can drop the last reference to
+        an array it wrote."""
+        with self._lock:
+            self._native.flush()
+
     def close(self):
         """Deletes the store's files (unless it keeps them) and forgets every key.
 

@@ -26,6 +26,20 @@ class LockedStore {
  public:
   template <class... Args>
   explicit LockedStore(Args&&... args) : store_(std::forward<Args>(args)...) {}
+  // Python destroys the object holding the GIL; a store with background writes waits for its
+  // writer thread when it closes, and that thread may need the GIL to drop the last reference to
+  // a numpy array. So close without the GIL; the store's destructor then has nothing to wait for.
+  ~LockedStore() {
+    if constexpr (requires(Store& store) { store.flush(); }) {
+      if (PyGILState_Check() != 0) {
+        py::gil_scoped_release release;
+        const std::lock_guard lock(mutex_);
+        store_.close();
+      }
+    }
+  }
+  LockedStore(const LockedStore&) = delete;
+  LockedStore& operator=(const LockedStore&) = delete;
 
   // Runs `operation(store)` without the GIL, holding the store's mutex.
   template <class Operation>
@@ -76,6 +90,7 @@ void bind_store_methods(py::class_<LockedStore<Store>>& store_class) {
            py::arg("key"))
       .def("keys", [](Locked& self) { return self.run([](Store& store) { return store.keys(); }); })
       .def("size", [](Locked& self) { return self.run([](Store& store) { return store.size(); }); })
+      .def("flush", [](Locked& self) { self.run([](Store& store) { store.flush(); }); })
       .def("close", [](Locked& self) { self.run([](Store& store) { store.close(); }); })
       .def_property_readonly("temporary_path", [](const Locked& self) { return self.unlocked().temporary_path(); })
       .def_property_readonly("settings", [](const Locked& self) { return settings_to_python(self.unlocked().settings()); });

@@ -11,13 +11,16 @@
 namespace soastore::python {
 namespace {
 
-// A bool option takes a Python bool; every other option type takes its text (a str), parsed as
-// its environment variable would be ("direct" for io).
+// A bool option takes a Python bool, a byte count an int too; every option other than a bool
+// takes its text (a str), parsed as its environment variable would be ("direct" for io, "1g").
 template <class Type>
 Type option_from_python(const char* name, const py::handle& value) {
   if constexpr (std::is_same_v<Type, bool>) {
     return value.cast<bool>();
   } else {
+    if constexpr (std::is_integral_v<Type>) {
+      if (py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value)) return value.cast<Type>();
+    }
     if (!py::isinstance<py::str>(value)) throw py::cast_error("not a str");
     return parse_option_value<Type>(name, value.cast<std::string>());
   }
@@ -27,6 +30,8 @@ template <class Type>
 py::object option_to_python(const Type& value) {
   if constexpr (std::is_same_v<Type, bool>) {
     return py::bool_(value);
+  } else if constexpr (std::is_integral_v<Type>) {
+    return py::int_(value);
   } else {
     return py::str(format_option_value(value));
   }

@@ -2,13 +2,15 @@
 // header while every rank writes its own blocks straight from the caller's arrays (or their
 // compressed copies) a cache-sized chunk at a time; errors are agreed on collectively. What a
 // rank writes, and where, is the serial codec's (genericio/writer.hpp); this file only exchanges
-// what the ranks must know of each other and agrees on errors.
+// what the ranks must know of each other and agrees on errors. plan_write and write_planned
+// (mpi/genericio_write.hpp) are its two halves, for writers that run the second one elsewhere.
 #include <exception>
 #include <vector>
 
 #include "genericio/writer.hpp"
 #include "mpi/collective.hpp"
 #include "mpi/genericio_topology.hpp"
+#include "mpi/genericio_write.hpp"
 #include "mpi/mpi_error.hpp"
 #include "soastore/genericio_mpi.hpp"
 
@@ -71,23 +73,35 @@ std::vector<BlockExtent> gather_block_extents(MPI_Comm comm, const std::vector<P
 
 }  // namespace
 
-void write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, const WriteOptions& options) {
+std::unique_ptr<const PlannedWrite> plan_write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa,
+                                               const WriteOptions& options) {
   int rank = 0;
   mpi::check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
+  auto plan = std::make_unique<PlannedWrite>();
+  plan->soa = soa;  // handles, not copies; the payloads point into the plan's own SoA
+  plan->path = path;
+  plan->rank = static_cast<std::size_t>(rank);
   std::vector<Variable> variables;
-  std::vector<Payload> payloads;
   std::exception_ptr error;
   try {
-    variables = describe_variables(soa, options);
+    variables = describe_variables(plan->soa, options);
     (void)mpi::rank_grid(comm);  // a grid the format cannot record fails here, on every rank
-    payloads = prepare_payloads(soa, variables, options.compress);
+    plan->payloads = prepare_payloads(plan->soa, variables, options.compress);
   } catch (...) {
     error = std::current_exception();
   }
-  const std::vector<RankFacts> ranks = gather_rank_facts(comm, soa, variables, error);
-  const std::vector<BlockExtent> blocks = options.compress ? gather_block_extents(comm, payloads) : std::vector<BlockExtent>{};
-  const Layout layout = plan_layout(options, mpi::rank_grid(comm).dims, std::move(variables), ranks, blocks);
-  mpi::run_collectively(comm, [&] { write_rank_part(path, layout, static_cast<std::size_t>(rank), payloads); });
+  const std::vector<RankFacts> ranks = gather_rank_facts(comm, plan->soa, variables, error);
+  const std::vector<BlockExtent> blocks =
+      options.compress ? gather_block_extents(comm, plan->payloads) : std::vector<BlockExtent>{};
+  plan->layout = plan_layout(options, mpi::rank_grid(comm).dims, std::move(variables), ranks, blocks);
+  return plan;
+}
+
+void write_planned(const PlannedWrite& plan) { write_rank_part(plan.path, plan.layout, plan.rank, plan.payloads); }
+
+void write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, const WriteOptions& options) {
+  const std::unique_ptr<const PlannedWrite> plan = plan_write(comm, path, soa, options);
+  mpi::run_collectively(comm, [&] { write_planned(*plan); });
 }
 
 }  // namespace soastore::genericio

@@ -2,6 +2,7 @@
 
 #include "io/file.hpp"
 #include "mpi/collective.hpp"
+#include "mpi/genericio_write.hpp"
 #include "soastore/genericio_mpi.hpp"
 #include "stores/file_names.hpp"
 
@@ -14,15 +15,20 @@ std::filesystem::path GenericIOFileStorage::file_of(const std::string& key) cons
   return genericio_file_name(prefix_, key);
 }
 
+genericio::WriteOptions GenericIOFileStorage::write_options() const {
+  genericio::WriteOptions options;
+  options.phys_scale = {box_size_, box_size_, box_size_};
+  options.one_dimensional = true;  // checked on every rank before any file is touched
+  options.io = io_;
+  return options;
+}
+
 void GenericIOFileStorage::write(const std::string& key, const SoA& soa) {
   const MPI_Comm comm = partition_.comm();
   const bool root = partition_.rank() == 0;
   const std::filesystem::path final_path = file_of(key);
   const std::filesystem::path partial = partial_file_name(final_path);
-  genericio::WriteOptions options;
-  options.phys_scale = {box_size_, box_size_, box_size_};
-  options.one_dimensional = true;  // checked on every rank before any file is touched
-  options.io = io_;
+  const genericio::WriteOptions options = write_options();
   try {
     genericio::write(comm, partial, soa, options);
     // Every rank has written its blocks (write agrees on the outcome): the file is complete.
@@ -34,6 +40,25 @@ void GenericIOFileStorage::write(const std::string& key, const SoA& soa) {
     if (root) remove_quietly(partial);
     throw;
   }
+}
+
+StagedStorage::Work GenericIOFileStorage::stage_write(const std::string& key, const SoA& soa) {
+  std::shared_ptr<const genericio::PlannedWrite> plan =
+      genericio::plan_write(partition_.comm(), partial_file_name(file_of(key)), soa, write_options());
+  return [plan = std::move(plan)] { genericio::write_planned(*plan); };
+}
+
+void GenericIOFileStorage::publish(const std::string& key) {
+  if (partition_.rank() == 0) io::rename_file(partial_file_name(file_of(key)), file_of(key));
+}
+
+void GenericIOFileStorage::abandon(const std::string& key) noexcept {
+  if (partition_.rank() == 0) remove_quietly(partial_file_name(file_of(key)));
+}
+
+StagedStorage::Work GenericIOFileStorage::stage_erase(const std::string& key) {
+  if (partition_.rank() != 0) return [] {};
+  return [file = file_of(key)] { (void)io::remove_file(file); };
 }
 
 SoA GenericIOFileStorage::read(const std::string& key, const std::vector<std::string>* fields) {
@@ -51,10 +76,11 @@ void GenericIOFileStorage::erase(const std::string& key) {
 }
 
 void GenericIOFileStorage::discard(const std::string& key) noexcept {
-  // Rank 0 creates, renames and removes the shared file; the other ranks own nothing to delete.
-  if (partition_.rank() != 0) return;
-  remove_quietly(file_of(key));
+  // Rank 0 creates, renames and removes the shared file. Every rank removes the ".partial": with
+  // background writes another rank's writer may still have been writing its blocks (and so
+  // recreated the file) after rank 0 removed it; the last rank to get here removes it for good.
   remove_quietly(partial_file_name(file_of(key)));
+  if (partition_.rank() == 0) remove_quietly(file_of(key));
 }
 
 }  // namespace soastore::stores

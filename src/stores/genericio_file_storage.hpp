@@ -4,13 +4,15 @@
 
 #include <filesystem>
 
+#include "soastore/genericio.hpp"
 #include "soastore/io_mode.hpp"
 #include "soastore/partition.hpp"
 #include "soastore/store.hpp"
+#include "stores/staged_storage.hpp"
 
 namespace soastore::stores {
 
-class GenericIOFileStorage final : public Storage {
+class GenericIOFileStorage final : public StagedStorage {
  public:
   // Files get physical origin (0,0,0) and scale box_size in every dimension.
   // Files are written with `io` (genericio::WriteOptions::io).
@@ -27,6 +29,14 @@ class GenericIOFileStorage final : public Storage {
   void erase(const std::string& key) override;
   void discard(const std::string& key) noexcept override;
 
+  // For background writes: plans collectively, and the serial part writes this rank's share of
+  // "{file}.partial"; rank 0 renames it (publish) or deletes it (abandon) once the ranks agreed.
+  [[nodiscard]] Work stage_write(const std::string& key, const SoA& soa) override;
+  void publish(const std::string& key) override;
+  void abandon(const std::string& key) noexcept override;
+  // Rank 0 deletes the file; the other ranks have nothing to do.
+  [[nodiscard]] Work stage_erase(const std::string& key) override;
+
   [[nodiscard]] std::filesystem::path file_of(const std::string& key) const;
 
  private:
@@ -34,6 +44,8 @@ class GenericIOFileStorage final : public Storage {
   double box_size_;
   std::filesystem::path prefix_;
   IoMode io_;
+
+  [[nodiscard]] genericio::WriteOptions write_options() const;
 };
 
 }  // namespace soastore::stores

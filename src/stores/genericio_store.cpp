@@ -2,6 +2,7 @@
 
 #include "genericio/soa_rules.hpp"
 #include "soastore/errors.hpp"
+#include "stores/background_storage.hpp"
 #include "stores/genericio_file_storage.hpp"
 #include "stores/memory_storage.hpp"
 #include "stores/store_engine.hpp"
@@ -10,8 +11,13 @@ namespace soastore {
 namespace {
 
 std::unique_ptr<stores::Storage> make_storage(const Partition& partition, double box_size,
-                                              const std::optional<std::filesystem::path>& path, IoMode io) {
-  if (path) return std::make_unique<stores::GenericIOFileStorage>(partition, box_size, *path, io);
+                                              const std::optional<std::filesystem::path>& path,
+                                              const StoreSettings& settings) {
+  if (path && settings.background) {
+    return std::make_unique<stores::BackgroundStorage>(
+        std::make_unique<stores::GenericIOFileStorage>(partition, box_size, *path, settings.io), partition, settings.background_bytes);
+  }
+  if (path) return std::make_unique<stores::GenericIOFileStorage>(partition, box_size, *path, settings.io);
   return std::make_unique<stores::MemoryStorage>(genericio::check_writable, partition,
                                                  stores::MemoryStorage::Agreement::Collective);
 }
@@ -20,13 +26,18 @@ std::string describe(const std::optional<std::filesystem::path>& path) {
   return path ? "GenericIOStore at '" + path->string() + "'" : "GenericIOStore (in memory)";
 }
 
+std::unique_ptr<stores::StoreEngine> make_engine(const Partition& partition, double box_size,
+                                                const std::optional<std::filesystem::path>& path,
+                                                StoreSettings settings) {
+  std::unique_ptr<stores::Storage> storage = make_storage(partition, box_size, path, settings);
+  return std::make_unique<stores::StoreEngine>(describe(path), partition, path, std::move(storage), std::move(settings));
+}
+
 }  // namespace
 
 GenericIOStore::GenericIOStore(const Partition& partition, double box_size,
                                std::optional<std::filesystem::path> temporary_path, StoreOptions options)
-    : Store(std::make_unique<stores::StoreEngine>(describe(temporary_path), partition, temporary_path,
-                                                  make_storage(partition, box_size, temporary_path, resolve_options(options).io),
-                                                  resolve_options(options))),
+    : Store(make_engine(partition, box_size, temporary_path, resolve_options(options))),
       box_size_(box_size) {}
 
 }  // namespace soastore

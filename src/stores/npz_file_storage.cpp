@@ -44,6 +44,14 @@ LazySoA NpzFileStorage::open(const std::string& key, const npz::LoadOptions& opt
 
 void NpzFileStorage::erase(const std::string& key) { io::remove_file(file_of(key)); }
 
+StagedStorage::Work NpzFileStorage::stage_write(const std::string& key, const SoA& soa) {
+  return [this, key, soa] { write(key, soa); };
+}
+
+StagedStorage::Work NpzFileStorage::stage_erase(const std::string& key) {
+  return [file = file_of(key)] { (void)io::remove_file(file); };
+}
+
 void NpzFileStorage::discard(const std::string& key) noexcept {
   remove_quietly(file_of(key));
   remove_quietly(partial_file_name(file_of(key)));

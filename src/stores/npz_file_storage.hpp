@@ -6,10 +6,11 @@
 
 #include "soastore/io_mode.hpp"
 #include "soastore/store.hpp"
+#include "stores/staged_storage.hpp"
 
 namespace soastore::stores {
 
-class NpzFileStorage final : public Storage {
+class NpzFileStorage final : public StagedStorage {
  public:
   // Archives are written with `io` (npz::SaveOptions::io).
   NpzFileStorage(std::filesystem::path prefix, int rank, IoMode io = IoMode::Buffered);
@@ -24,6 +25,11 @@ class NpzFileStorage final : public Storage {
   LazySoA open(const std::string& key, const npz::LoadOptions& options) override;
   void erase(const std::string& key) override;
   void discard(const std::string& key) noexcept override;
+
+  // For background writes: the serial part is all of write(key, soa) (save to ".partial", rename),
+  // and of erase(key) (a missing file is fine: a failed background write may have left none).
+  [[nodiscard]] Work stage_write(const std::string& key, const SoA& soa) override;
+  [[nodiscard]] Work stage_erase(const std::string& key) override;
 
   [[nodiscard]] std::filesystem::path file_of(const std::string& key) const;
 

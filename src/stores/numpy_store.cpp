@@ -1,6 +1,7 @@
 #include "soastore/numpy_store.hpp"
 
 #include "soastore/errors.hpp"
+#include "stores/background_storage.hpp"
 #include "stores/memory_storage.hpp"
 #include "stores/npz_file_storage.hpp"
 #include "stores/store_engine.hpp"
@@ -9,9 +10,13 @@ namespace soastore {
 namespace {
 
 std::unique_ptr<stores::Storage> make_storage(const Partition& partition, const std::optional<std::filesystem::path>& path,
-                                              IoMode io) {
+                                              const StoreSettings& settings) {
   // Each rank keeps its own file per key: nothing to agree on with the other ranks.
-  if (path) return std::make_unique<stores::NpzFileStorage>(*path, partition.rank(), io);
+  if (path && settings.background) {
+    return std::make_unique<stores::BackgroundStorage>(
+        std::make_unique<stores::NpzFileStorage>(*path, partition.rank(), settings.io), partition, settings.background_bytes);
+  }
+  if (path) return std::make_unique<stores::NpzFileStorage>(*path, partition.rank(), settings.io);
   // Any arrays are fine and nothing is collective: each rank keeps its own values.
   return std::make_unique<stores::MemoryStorage>([](const SoA&) {}, partition, stores::MemoryStorage::Agreement::PerRank);
 }
@@ -20,13 +25,17 @@ std::string describe(const std::optional<std::filesystem::path>& path) {
   return path ? "NumpyStore at '" + path->string() + "'" : "NumpyStore (in memory)";
 }
 
+std::unique_ptr<stores::StoreEngine> make_engine(const Partition& partition,
+                                                const std::optional<std::filesystem::path>& path, StoreSettings settings) {
+  std::unique_ptr<stores::Storage> storage = make_storage(partition, path, settings);
+  return std::make_unique<stores::StoreEngine>(describe(path), partition, path, std::move(storage), std::move(settings));
+}
+
 }  // namespace
 
 NumpyStore::NumpyStore(const Partition& partition, std::optional<std::filesystem::path> temporary_path,
                        StoreOptions options)
-    : Store(std::make_unique<stores::StoreEngine>(describe(temporary_path), partition, temporary_path,
-                                                  make_storage(partition, temporary_path, resolve_options(options).io),
-                                                  resolve_options(options))) {}
+    : Store(make_engine(partition, temporary_path, resolve_options(options))) {}
 
 LazySoA NumpyStore::open(std::string_view key, npz::LoadOptions options) { return engine().open(key, options); }
 

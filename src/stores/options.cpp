@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <limits>
+#include <string>
 
 #include "soastore/errors.hpp"
 
@@ -43,6 +45,30 @@ std::string format_value(IoMode value) {
   return "auto";
 }
 
+std::optional<ByteCount> parse_value(std::string_view text, const ByteCount* /*type*/) {
+  if (text.empty()) return std::nullopt;
+  ByteCount unit = 1;
+  switch (std::tolower(static_cast<unsigned char>(text.back()))) {
+    case 'k': unit = ByteCount{1} << 10; break;
+    case 'm': unit = ByteCount{1} << 20; break;
+    case 'g': unit = ByteCount{1} << 30; break;
+    default: break;
+  }
+  if (unit != 1) text.remove_suffix(1);
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  ByteCount value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<ByteCount>(c - '0');
+  }
+  if (value > std::numeric_limits<ByteCount>::max() / unit) return std::nullopt;
+  return value * unit;
+}
+
+const char* expected_text(const ByteCount* /*type*/) { return "a number of bytes, optionally with k, m or g"; }
+
+std::string format_value(ByteCount value) { return std::to_string(value); }
+
 std::string environment_variable(std::string_view option) {
   std::string name = "SOASTORE_";
   for (const char c : option) name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -79,8 +105,13 @@ template <>
 IoMode parse_option_value<IoMode>(std::string_view option, std::string_view text) {
   return parse_or_throw<IoMode>(option, text);
 }
+template <>
+ByteCount parse_option_value<ByteCount>(std::string_view option, std::string_view text) {
+  return parse_or_throw<ByteCount>(option, text);
+}
 std::string format_option_value(bool value) { return format_value(value); }
 std::string format_option_value(IoMode value) { return format_value(value); }
+std::string format_option_value(ByteCount value) { return format_value(value); }
 
 StoreSettings resolve_options(const StoreOptions& given) {
   StoreSettings settings;

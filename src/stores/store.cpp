@@ -32,6 +32,7 @@ SoA Store::pop(std::string_view key) {
 }
 
 void Store::remove(std::string_view key) { engine_->remove(key); }
+void Store::flush() { engine_->flush(); }
 void Store::close() noexcept {
   if (engine_) engine_->close();  // a moved-from store has nothing to close
 }

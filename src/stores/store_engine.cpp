@@ -73,7 +73,18 @@ void StoreEngine::remove(std::string_view key) {
   keys_.erase(keys_.begin() + (&record - keys_.data()));
 }
 
+void StoreEngine::flush() {
+  try {
+    storage_->flush();
+  } catch (const Error& e) {
+    throw_with_context(e, name_ + ": flush failed on rank " + std::to_string(partition_.rank()) + ": ");
+  }
+}
+
 void StoreEngine::close() noexcept {
+  // Background work ends first: nothing may write a file while it is being deleted. Writes that
+  // have not started are skipped unless the files are to be kept.
+  storage_->quiesce(!path_ || !settings_.keep_files);
   // Memory mode drops its values either way; keep_files only concerns files.
   if (!path_ || !settings_.keep_files) {
     for (const KeyRecord& record : keys_) storage_->discard(record.key);

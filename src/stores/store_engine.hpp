@@ -31,6 +31,7 @@ class StoreEngine {
   SoA read(std::string_view key, const std::vector<std::string>* fields);
   LazySoA open(std::string_view key, const npz::LoadOptions& options);
   void remove(std::string_view key);
+  void flush();
   // Deletes every file the store created (unless settings.keep_files) and forgets all keys.
   void close() noexcept;
   [[nodiscard]] bool contains(std::string_view key) const;

@@ -40,7 +40,8 @@ def test_every_option_is_listed_with_its_variable():
 
 
 def test_the_environment_sets_what_code_leaves_unset(partition, scratch, keep_files_variable):
-    assert soastore.NumpyStore(partition).settings == {"keep_files": False, "io": "auto"}
+    assert soastore.NumpyStore(partition).settings == {"keep_files": False, "io": "auto", "background": False,
+                                                       "background_bytes": 256 << 20}
     keep_files_variable("1")
     store = soastore.NumpyStore(partition, scratch / "env")
     assert store.settings["keep_files"] is True

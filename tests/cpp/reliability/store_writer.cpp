@@ -1,6 +1,8 @@
 // A small program the process tests start: it writes through real stores and is then killed or
 // left to finish, so that what a store leaves behind can be checked from outside.
 //   store_writer loop PREFIX      sets keys forever with both stores (to be killed with SIGKILL)
+//   store_writer background PREFIX  the same with the background option (to be killed with
+//                                 SIGKILL while the writer threads write)
 //   store_writer finalize PREFIX  sets keys, calls MPI_Finalize, then lets the stores go out of
 //                                 scope: destruction must neither hang nor touch MPI, and must
 //                                 still delete the files
@@ -35,17 +37,22 @@ int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   {
     Partition partition(MPI_COMM_WORLD);
-    GenericIOStore genericio(partition, 1.0, prefix);
-    NumpyStore numpy(partition, prefix);
+    const StoreOptions options{.background = mode == "background"};
+    GenericIOStore genericio(partition, 1.0, prefix, options);
+    NumpyStore numpy(partition, prefix, options);
     genericio.set("done", rows_of(10));
     numpy.set("done", rows_of(10));
-    if (mode == "loop") {
+    if (mode == "loop" || mode == "background") {
       std::puts("writing");
       std::fflush(stdout);
       const SoA big = rows_of(4u << 20);  // 64 MiB per set: long enough to be killed mid-write
-      for (;;) {
+      for (int i = 0;; ++i) {
         genericio.set("big", big);
         numpy.set("big", big);
+        if (mode == "background" && i % 2 == 1) {
+          genericio.flush();  // renames the finished .partial: final files appear while later ones are written
+          numpy.flush();
+        }
       }
     }
     MPI_Finalize();

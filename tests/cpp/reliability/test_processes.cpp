@@ -114,6 +114,40 @@ TEST(Processes, CleanRemovesWhatAKilledWriterLeftAndNothingElse) {
   EXPECT_EQ(names_in(scratch.path()), expected);
 }
 
+// With the background option the writer threads write while the caller goes on: a SIGKILL in
+// the middle must leave no half-written file under a final name (only ".partial" files are ever
+// incomplete), and `soastore clean` removes what is left.
+TEST(Processes, KilledDuringBackgroundWritesLeavesOnlyCompleteFinalFiles) {
+  ScratchDir scratch(MPI_COMM_SELF);
+  const std::filesystem::path prefix = scratch / "run";
+  const pid_t writer = start({SOASTORE_STORE_WRITER, "background", prefix.string()});
+  ASSERT_GT(writer, 0);
+  const std::filesystem::path big_gio = scratch / "run_big.tmp.gio";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  bool caught = false;
+  // Kill it while a ".partial" exists after a final "big" file appeared: a later write is running.
+  while (!caught && std::chrono::steady_clock::now() < deadline) {
+    caught = std::filesystem::exists(big_gio) && has_partial(scratch.path());
+    if (!caught) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  kill(writer, SIGKILL);
+  int status = 0;
+  waitpid(writer, &status, 0);
+  ASSERT_TRUE(caught) << "the writer never wrote a .partial file after a final one";
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  for (const std::string& name : names_in(scratch.path())) {
+    const std::filesystem::path file = scratch / name;
+    if (name.ends_with(".gio")) {
+      EXPECT_TRUE(soastore::genericio::verify(file).problems.empty()) << name << " is visible but incomplete";
+    } else if (name.ends_with(".npz")) {
+      EXPECT_NO_THROW((void)soastore::npz::load(file)) << name << " is visible but incomplete";
+    }
+  }
+  const int clean = finish(start({SOASTORE_CLI, "clean", prefix.string()}), std::chrono::seconds(60));
+  ASSERT_TRUE(WIFEXITED(clean) && WEXITSTATUS(clean) == 0) << clean;
+  EXPECT_EQ(names_in(scratch.path()), std::vector<std::string>{});
+}
+
 TEST(Processes, DestructionAfterMpiFinalizeDeletesFilesWithoutHanging) {
   ScratchDir scratch(MPI_COMM_SELF);
   const int status =

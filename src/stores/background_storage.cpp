@@ -1,0 +1,260 @@
+#include "stores/background_storage.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <utility>
+
+#include <mpi.h>
+
+#include "mpi/collective.hpp"
+#include "mpi/mpi_error.hpp"
+#include "soastore/errors.hpp"
+#include "stores/memory_storage.hpp"
+
+namespace soastore::stores {
+namespace {
+
+// The failure of a background job, its message naming the job and key; class and details kept.
+std::exception_ptr naming_job(const std::exception_ptr& error, const std::string& key, bool is_write) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    try {
+      throw_with_context(e, std::string("background ") + (is_write ? "write" : "remove") + " of key '" + key +
+                                "' failed: ");
+    } catch (...) {
+      return std::current_exception();
+    }
+  } catch (...) {
+    return std::current_exception();
+  }
+}
+
+void print_unreported(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "soastore: unreported failure at close: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "soastore: unreported failure at close\n");
+  }
+}
+
+}  // namespace
+
+BackgroundStorage::BackgroundStorage(std::unique_ptr<StagedStorage> inner, Partition partition,
+                                     std::uint64_t bytes_in_flight)
+    : inner_(std::move(inner)),
+      partition_(std::move(partition)),
+      bound_(bytes_in_flight),
+      writer_([this](const std::stop_token& stop) { run_writer(stop); }) {}
+
+BackgroundStorage::~BackgroundStorage() { quiesce(true); }
+
+void BackgroundStorage::run_writer(const std::stop_token& stop) {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    if (!work_ready_.wait(lock, stop, [&] { return !queue_.empty(); })) return;  // stop, nothing queued
+    std::shared_ptr<Job> job = std::move(queue_.front());
+    queue_.pop_front();
+    const bool cancelled = job->cancelled;
+    running_ = true;
+    lock.unlock();
+    // No lock held from here: the system calls sleep in the kernel, and releasing the arrays may
+    // run a Python deleter that takes the GIL.
+    std::exception_ptr error;
+    if (!cancelled) {
+      try {
+        job->work();
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+    job->work = nullptr;
+    // On disk: the memory goes now (a failure keeps it for reads). A collective write is kept
+    // until the ranks agreed, since another rank's part may still fail.
+    if (!error && !inner_->collective()) job->held = SoA{};
+    lock.lock();
+    job->error = error;
+    job->done = true;
+    running_ = false;
+    in_flight_ -= job->bytes;
+    job_done_.notify_all();
+  }
+}
+
+std::uint64_t BackgroundStorage::bytes_in_flight() const {
+  const std::lock_guard lock(mutex_);
+  return in_flight_;
+}
+
+void BackgroundStorage::wait_for_room(std::uint64_t bytes) {
+  std::unique_lock lock(mutex_);
+  // Only this rank's writer drains the queue and it needs no other rank, so waiting here cannot
+  // deadlock a collective store.
+  job_done_.wait(lock, [&] { return in_flight_ == 0 || in_flight_ + bytes <= bound_; });
+}
+
+void BackgroundStorage::push(std::shared_ptr<Job> job) {
+  reported_not_yet_.push_back(job);
+  const std::lock_guard lock(mutex_);
+  in_flight_ += job->bytes;
+  queue_.push_back(std::move(job));
+  work_ready_.notify_one();
+}
+
+void BackgroundStorage::settle(std::optional<std::uint64_t> through) {
+  // How many of the unreported jobs (a prefix: the writer takes them in order) are done here.
+  std::size_t done = 0;
+  {
+    std::unique_lock lock(mutex_);
+    if (through) {
+      job_done_.wait(lock, [&] {
+        return std::all_of(reported_not_yet_.begin(), reported_not_yet_.end(),
+                           [&](const std::shared_ptr<Job>& job) { return job->sequence > *through || job->done; });
+      });
+    }
+    while (done < reported_not_yet_.size() && reported_not_yet_[done]->done) ++done;
+  }
+  const bool collective = inner_->collective();
+  std::vector<int> failed(done);
+  for (std::size_t i = 0; i < done; ++i) failed[i] = reported_not_yet_[i]->error ? 1 : 0;
+  if (collective) {
+    // The ranks hold the same jobs; report only those every rank has finished, and count a job
+    // failed when it failed on any rank.
+    std::uint64_t everywhere = done;
+    const MPI_Comm comm = partition_.comm();
+    mpi::check(MPI_Allreduce(MPI_IN_PLACE, &everywhere, 1, MPI_UINT64_T, MPI_MIN, comm), "MPI_Allreduce");
+    if (everywhere == 0) return;
+    done = static_cast<std::size_t>(everywhere);
+    failed.resize(done);
+    mpi::check(MPI_Allreduce(MPI_IN_PLACE, failed.data(), static_cast<int>(done), MPI_INT, MPI_MAX, comm),
+               "MPI_Allreduce");
+  }
+  if (done == 0) return;
+
+  std::exception_ptr first_failure;  // of the first job that failed anywhere (null if not here)
+  bool any_failed = false;
+  std::size_t failures = 0;
+  std::exception_ptr publish_error;
+  for (std::size_t i = 0; i < done; ++i) {
+    const std::shared_ptr<Job> job = std::move(reported_not_yet_.front());
+    reported_not_yet_.pop_front();
+    auto latest = latest_.find(job->key);
+    const bool is_latest = job->is_write && latest != latest_.end() && latest->second == job->sequence;
+    if (is_latest) latest_.erase(latest);
+    if (failed[i] != 0) {
+      if (!any_failed && job->error) first_failure = naming_job(job->error, job->key, job->is_write);
+      any_failed = true;
+      ++failures;
+      if (job->is_write) {
+        if (collective) inner_->abandon(job->key);
+        // The value stays readable from the caller's arrays, unless a later set or remove of the
+        // key superseded it (the same on every rank: all decide from the agreed flags).
+        if (is_latest) kept_[job->key] = std::move(job->held);
+      }
+    } else if (collective && job->is_write && !publish_error) {
+      try {
+        inner_->publish(job->key);
+      } catch (...) {
+        publish_error = naming_job(std::current_exception(), job->key, true);
+      }
+    }
+  }
+  if (collective) {
+    // One more round, also when nothing failed: a rename on rank 0 may have.
+    mpi::agree_on_error(partition_.comm(), any_failed ? first_failure : publish_error);
+    return;
+  }
+  if (first_failure) {
+    if (failures > 1) {
+      try {
+        std::rethrow_exception(first_failure);
+      } catch (const Error& e) {
+        throw_with_context(e, "(" + std::to_string(failures - 1) + " more background failures) ");
+      }
+    }
+    std::rethrow_exception(first_failure);
+  }
+}
+
+void BackgroundStorage::settle_key(const std::string& key) {
+  const auto latest = latest_.find(key);
+  if (latest != latest_.end()) settle(latest->second);
+}
+
+void BackgroundStorage::write(const std::string& key, const SoA& soa) {
+  settle();
+  // Collectively, two writes of one key would share its ".partial": the earlier one must be
+  // complete everywhere first. Per rank the writer runs them in order anyway.
+  if (inner_->collective()) settle_key(key);
+  const std::uint64_t bytes = soa.nbytes();
+  wait_for_room(bytes);
+  auto job = std::make_shared<Job>();
+  job->work = inner_->stage_write(key, soa);  // collectively: agreed rows and offsets, or an agreed error
+  job->sequence = next_sequence_++;
+  job->key = key;
+  job->bytes = bytes;
+  job->held = soa;
+  kept_.erase(key);
+  latest_[key] = job->sequence;
+  push(std::move(job));
+}
+
+SoA BackgroundStorage::read(const std::string& key, const std::vector<std::string>* fields) {
+  settle();
+  settle_key(key);
+  if (const auto kept = kept_.find(key); kept != kept_.end()) {
+    return fields == nullptr ? kept->second : select_fields(kept->second, *fields, key);
+  }
+  return inner_->read(key, fields);
+}
+
+LazySoA BackgroundStorage::open(const std::string& key, const npz::LoadOptions& options) {
+  settle();
+  settle_key(key);
+  if (const auto kept = kept_.find(key); kept != kept_.end()) return LazySoA(kept->second);
+  return inner_->open(key, options);
+}
+
+void BackgroundStorage::erase(const std::string& key) {
+  settle();
+  // Collectively, rank 0's writer must not delete the file before the pending write of the key
+  // is agreed on (its rename would bring it back); per rank the writer orders them.
+  if (inner_->collective()) settle_key(key);
+  auto job = std::make_shared<Job>();
+  job->work = inner_->stage_erase(key);
+  job->sequence = next_sequence_++;
+  job->key = key;
+  job->is_write = false;
+  kept_.erase(key);
+  latest_.erase(key);  // a pending write of the key no longer decides what the key holds
+  push(std::move(job));
+}
+
+void BackgroundStorage::discard(const std::string& key) noexcept {
+  kept_.erase(key);
+  inner_->discard(key);
+}
+
+void BackgroundStorage::flush() { settle(UINT64_MAX); }
+
+void BackgroundStorage::quiesce(bool cancel) noexcept {
+  {
+    std::unique_lock lock(mutex_);
+    if (cancel) {
+      for (const std::shared_ptr<Job>& job : queue_) job->cancelled = true;
+    }
+    job_done_.wait(lock, [&] { return queue_.empty() && !running_; });
+  }
+  // Nothing runs now. What was not reported cannot be agreed on without the other ranks.
+  for (const std::shared_ptr<Job>& job : reported_not_yet_) {
+    if (job->error) print_unreported(naming_job(job->error, job->key, job->is_write));
+  }
+  reported_not_yet_.clear();
+  latest_.clear();
+  kept_.clear();
+}
+
+}  // namespace soastore::stores

@@ -1,0 +1,344 @@
+// The background option (issue 12) on 1-4 ranks, for both stores: set returns before the data is
+// on disk (the writer thread is held inside a gated pwrite, no timing), the held arrays are
+// released after the write, reads of keys in flight wait for them, the in-flight bound pushes
+// back on set, remove runs in the background in order with writes, failures (ENOSPC injected on
+// one rank or all) are raised typed and naming the key at the next call or flush, on every rank
+// for GenericIOStore, the value stays readable from memory and the previous file intact, and a
+// store destroyed with writes pending neither hangs nor leaves files.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "reliability_support.hpp"
+#include "soastore/genericio_mpi.hpp"
+#include "stores/file_names.hpp"
+#include "support/test_paths.hpp"
+
+using namespace soastore;
+using namespace soastore::testing;
+
+namespace {
+
+// A gate in the system-call table: pwrite, pwritev and unlink wait until it opens. `entered`
+// counts calls that reached it, so a test knows the writer thread is inside a write.
+struct GateState {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool open = true;
+  int entered = 0;
+};
+GateState gate_state;
+
+void pass_gate() {
+  std::unique_lock lock(gate_state.mutex);
+  ++gate_state.entered;
+  gate_state.changed.notify_all();
+  gate_state.changed.wait(lock, [] { return gate_state.open; });
+}
+ssize_t gated_pwrite(int fd, const void* buffer, size_t count, off_t offset) {
+  pass_gate();
+  return io::os_system_calls().pwrite(fd, buffer, count, offset);
+}
+ssize_t gated_pwritev(int fd, const iovec* iov, int count, off_t offset) {
+  pass_gate();
+  return io::os_system_calls().pwritev(fd, iov, count, offset);
+}
+int gated_unlink(const char* path) {
+  pass_gate();
+  return io::os_system_calls().unlink(path);
+}
+
+class ClosedGate {
+ public:
+  ClosedGate() : saved_(io::system_calls()) {
+    {
+      const std::lock_guard lock(gate_state.mutex);
+      gate_state.open = false;
+      gate_state.entered = 0;
+    }
+    io::SystemCalls calls = io::os_system_calls();
+    calls.pwrite = gated_pwrite;
+    calls.pwritev = gated_pwritev;
+    calls.unlink = gated_unlink;
+    io::system_calls() = calls;  // before any job is queued: the queue's mutex orders it
+  }
+  // Waits until a call is held at the gate (the writer thread is in the middle of its work).
+  void wait_entered() {
+    std::unique_lock lock(gate_state.mutex);
+    gate_state.changed.wait(lock, [] { return gate_state.entered > 0; });
+  }
+  void open() {
+    const std::lock_guard lock(gate_state.mutex);
+    gate_state.open = true;
+    gate_state.changed.notify_all();
+  }
+  // Open first, then flush the store, then let the gate go (restores the real calls).
+  ~ClosedGate() {
+    open();
+    io::system_calls() = saved_;
+  }
+  ClosedGate(const ClosedGate&) = delete;
+  ClosedGate& operator=(const ClosedGate&) = delete;
+
+ private:
+  io::SystemCalls saved_;
+};
+
+struct GenericIOKind {
+  using Store = GenericIOStore;
+  static constexpr bool kCollective = true;
+  static Store make(const Partition& p, const std::filesystem::path& prefix, StoreOptions options) {
+    return Store(p, 1.0, prefix, options);
+  }
+  static std::filesystem::path file(const std::filesystem::path& prefix, const std::string& key) {
+    return stores::genericio_file_name(prefix, key);
+  }
+  // The rank whose writer thread touches the file when only one does (rank 0 unlinks it).
+  static bool unlinks_here() { return world_rank() == 0; }
+  static SoA read_file(const std::filesystem::path& file) { return genericio::read(MPI_COMM_WORLD, file); }
+};
+
+struct NumpyKind {
+  using Store = NumpyStore;
+  static constexpr bool kCollective = false;
+  static Store make(const Partition& p, const std::filesystem::path& prefix, StoreOptions options) {
+    return Store(p, prefix, options);
+  }
+  static std::filesystem::path file(const std::filesystem::path& prefix, const std::string& key) {
+    return stores::npz_file_name(prefix, key, world_rank());
+  }
+  static bool unlinks_here() { return true; }
+  static SoA read_file(const std::filesystem::path& file) { return npz::load(file); }
+};
+
+// Whether `file` exists, once every rank got here (rank 0 creates the shared GenericIO file).
+bool exists_everywhere(const std::filesystem::path& file) {
+  MPI_Barrier(MPI_COMM_WORLD);
+  return std::filesystem::exists(file);
+}
+
+template <class Kind>
+class Background : public ::testing::Test {
+ protected:
+  using Store = typename Kind::Store;
+  Partition partition;
+  ScratchDir scratch;
+  std::filesystem::path prefix = scratch / "run";
+  const bool on_last = world_rank() == world_size() - 1;
+
+  Store make(ByteCount bytes = ByteCount{256} << 20) {
+    return Kind::make(partition, prefix, {.background = true, .background_bytes = bytes});
+  }
+};
+
+using Kinds = ::testing::Types<GenericIOKind, NumpyKind>;
+TYPED_TEST_SUITE(Background, Kinds);
+
+TYPED_TEST(Background, SetReturnsBeforeTheDataIsOnDisk) {
+  auto store = this->make();
+  EXPECT_TRUE(store.settings().background);
+  const SoA value = rank_soa(1000);
+  const std::filesystem::path file = TypeParam::file(this->prefix, "k");
+  {
+    ClosedGate gate;
+    store.set("k", value);  // returns although the writer cannot write a byte
+    gate.wait_entered();     // the writer thread is held inside its first write
+    EXPECT_TRUE(store.contains("k"));
+    EXPECT_FALSE(std::filesystem::exists(file));  // nothing under the final name yet
+    gate.open();
+    store.flush();
+  }
+  EXPECT_TRUE(exists_everywhere(file));
+  EXPECT_FALSE(any_partial_file(this->scratch.path()));
+  expect_same(store.get("k"), value);
+  expect_same(TypeParam::read_file(file), value);
+}
+
+TYPED_TEST(Background, HeldArraysAreReleasedOnceWritten) {
+  auto store = this->make();
+  auto released = std::make_shared<std::atomic<bool>>(false);
+  {
+    auto values = new std::vector<double>(500, 2.5);
+    std::shared_ptr<const void> owner(values, [released](const std::vector<double>* v) {
+      delete v;
+      released->store(true);
+    });
+    SoA soa;
+    soa.insert("x", Array::wrap(DType::Float64, {values->size()}, values->data(), std::move(owner)));
+    ClosedGate gate;
+    store.set("k", soa);
+    soa = SoA{};  // the caller lets go: only the store holds the arrays now
+    gate.wait_entered();
+    EXPECT_FALSE(released->load()) << "the store must hold the arrays until they are written";
+    gate.open();
+    store.flush();
+  }
+  EXPECT_TRUE(released->load()) << "the store must release the arrays once they are on disk";
+  EXPECT_EQ(store.get("k").at("x").size(), 500u);
+}
+
+TYPED_TEST(Background, ReadsOfAKeyInFlightWaitForIt) {
+  auto store = this->make();
+  const SoA first = rank_soa(300, 1);
+  const SoA second = rank_soa(200, 2);
+  store.set("k", first);
+  store.flush();
+  ClosedGate gate;
+  store.set("k", second);
+  std::thread opener([&] {
+    gate.wait_entered();
+    gate.open();
+  });
+  expect_same(store.get("k"), second);  // not the old file: the read waited for the new one
+  expect_same(store.get_field("k", "mass"), SoA{{"mass", second.at("mass")}});
+  opener.join();
+  const SoA popped = store.pop("k");
+  expect_same(popped, second);
+  store.flush();
+  EXPECT_FALSE(exists_everywhere(TypeParam::file(this->prefix, "k")));
+}
+
+TYPED_TEST(Background, RemoveRunsInTheBackgroundAfterThePendingWrite) {
+  auto store = this->make();
+  const std::filesystem::path file = TypeParam::file(this->prefix, "k");
+  store.set("k", rank_soa(100));
+  store.flush();
+  ASSERT_TRUE(exists_everywhere(file));
+  {
+    ClosedGate gate;
+    store.remove("k");
+    EXPECT_FALSE(store.contains("k"));  // gone at once
+    if (TypeParam::unlinks_here()) {
+      gate.wait_entered();  // the writer thread is about to unlink
+      EXPECT_TRUE(std::filesystem::exists(file));
+    }
+    gate.open();
+    store.flush();
+  }
+  EXPECT_FALSE(exists_everywhere(file));
+  // A set and a remove of one key, both queued: the file ends up deleted, with no .partial.
+  {
+    ClosedGate gate;
+    store.set("j", rank_soa(100));
+    // GenericIOStore's remove waits for the pending write of the key (and the agreement on it);
+    // NumpyStore's queues the unlink behind it.
+    std::thread opener([&] {
+      gate.wait_entered();
+      gate.open();
+    });
+    store.remove("j");
+    store.flush();
+    opener.join();
+  }
+  EXPECT_FALSE(exists_everywhere(TypeParam::file(this->prefix, "j")));
+  EXPECT_FALSE(any_partial_file(this->scratch.path()));
+  EXPECT_TRUE(store.keys().empty());
+}
+
+TYPED_TEST(Background, FailedWriteIsRaisedKeepsTheValueInMemoryAndThePreviousFile) {
+  for (const bool everywhere : {false, true}) {
+    auto store = this->make();
+    const std::filesystem::path file = TypeParam::file(this->prefix, "a");
+    const SoA previous = rank_soa(100, 1);
+    const SoA next = rank_soa(150, 2);
+    store.set("a", previous);
+    store.flush();
+    const bool fails_here = everywhere || this->on_last;
+    {
+      InjectedFaults faults({.write_errno = ENOSPC}, fails_here);
+      store.set("a", next);   // planned (collectively: agreed rows and offsets) and queued
+      bool raised = false;
+      try {
+        // The other ranks' writes go on meanwhile. The failure of "a" comes at this set when "a"
+        // has failed by then (everywhere, for GenericIOStore), else at flush.
+        store.set("b", next);
+        store.flush();
+      } catch (const IoError& e) {
+        raised = true;
+        EXPECT_EQ(e.error_number(), ENOSPC) << e.what();
+        EXPECT_NE(std::string(e.what()).find("background write of key 'a'"), std::string::npos) << e.what();
+      }
+      EXPECT_EQ(raised, TypeParam::kCollective || fails_here);
+    }
+    // Readable from memory where the write failed; the previous file is intact; no .partial.
+    expect_same(store.get("a"), next);
+    if (store.contains("b")) expect_same(store.get("b"), next);
+    // Collectively no rank's file was replaced; per rank only the failing ranks kept the old one.
+    expect_same(TypeParam::read_file(file), TypeParam::kCollective || fails_here ? previous : next);
+    EXPECT_FALSE(any_partial_file(this->scratch.path()));
+    // The store goes on: a new set of the key writes its file.
+    store.set("a", previous);
+    store.flush();
+    expect_same(store.get("a"), previous);
+    expect_same(TypeParam::read_file(file), previous);
+    store.close();
+  }
+}
+
+TYPED_TEST(Background, FailureIsRaisedAtTheNextCall) {
+  auto store = this->make();
+  {
+    InjectedFaults faults({.write_errno = ENOSPC}, this->on_last);
+    store.set("a", rank_soa(50));
+    // get waits for the write of "a" (and, collectively, for the agreement on it), which failed.
+    bool raised = false;
+    try {
+      (void)store.get("a");
+    } catch (const IoError& e) {
+      raised = true;
+      EXPECT_NE(std::string(e.what()).find("background write of key 'a'"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(raised, TypeParam::kCollective || this->on_last);
+  }
+  expect_same(store.get("a"), rank_soa(50));  // reported once; the value is served from memory
+  store.flush();                              // nothing left to report
+}
+
+TYPED_TEST(Background, BoundedQueuePushesBackOnSet) {
+  if constexpr (TypeParam::kCollective) {
+    GTEST_SKIP() << "a second thread on a collective store would race the ranks' calls; per rank only";
+  } else {
+    const SoA value = rank_soa(1000);
+    auto store = this->make(value.nbytes());
+    ClosedGate gate;
+    store.set("k1", value);
+    gate.wait_entered();
+    std::atomic<bool> returned{false};
+    std::thread second([&] {
+      store.set("k2", value);  // no room until k1 is written
+      returned.store(true);
+    });
+    // Had set not waited, it would have returned by now; it cannot while k1 is held at the gate.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_FALSE(returned.load());
+    gate.open();
+    second.join();
+    EXPECT_TRUE(returned.load());
+    store.flush();
+    expect_same(store.get("k2"), value);
+  }
+}
+
+TYPED_TEST(Background, DestroyedWithWritesPendingNeitherHangsNorLeavesFiles) {
+  {
+    auto store = this->make();
+    for (int i = 0; i < 5; ++i) store.set("k" + std::to_string(i), rank_soa(2000, i));
+  }  // no flush: the destructor waits for the running write, skips the rest and deletes the files
+  EXPECT_EQ(listing(this->scratch.path()), std::vector<std::string>{});
+}
+
+TYPED_TEST(Background, KeepFilesWithFlushLeavesCompleteFiles) {
+  {
+    auto store = TypeParam::make(this->partition, this->prefix, {.keep_files = true, .background = true});
+    store.set("k", rank_soa(100));
+    store.flush();
+  }
+  expect_same(TypeParam::read_file(TypeParam::file(this->prefix, "k")), rank_soa(100));
+}
+
+}  // namespace
