@@ -164,6 +164,17 @@ void append_end_records(std::vector<std::byte>& staging, std::uint64_t entries, 
   sink.u16(0);  // comment
 }
 
+// The central directory and end records of an archive whose members are `members` and whose
+// directory starts at `directory_offset`: the archive's last bytes, whichever way it is written.
+std::vector<std::byte> central_directory(const std::vector<PlannedMember>& members, std::uint64_t directory_offset,
+                                         const WriteOptions& options) {
+  std::vector<std::byte> directory;
+  for (const PlannedMember& member : members) append_central_header(directory, member);
+  const std::size_t directory_size = directory.size();
+  append_end_records(directory, members.size(), directory_offset, directory_size, options.zip64_threshold);
+  return directory;
+}
+
 // The direct path: the whole archive streams through the aligned staging buffers from offset 0,
 // every array's CRC computed on its copy into them. A member's local header is staged before its
 // CRC is known; the CRC goes into the staging buffer when the header is still there, else (a
@@ -190,11 +201,8 @@ void write_npz_direct(const std::filesystem::path& path, std::vector<std::byte>&
       }
       member.crc = crc;
     }
-    std::vector<std::byte> directory;
-    for (const PlannedMember& member : members) append_central_header(directory, member);
-    const std::size_t directory_size = directory.size();
-    append_end_records(directory, members.size(), directory_offset, directory_size, options.zip64_threshold);
-    writer.append(directory);
+    const std::vector<std::byte> directory = central_directory(members, directory_offset, options);
+    writer.append(directory);  // the writer holds the span until it is flushed
     writer.finish();
   }
   file.close();
@@ -260,11 +268,8 @@ void write_npz(const std::filesystem::path& path, const SoA& soa, const WriteOpt
     }
     member.crc = crc;
   }
-  std::vector<std::byte> directory;
-  for (const PlannedMember& member : members) append_central_header(directory, member);
-  const std::size_t directory_size = directory.size();
-  append_end_records(directory, members.size(), directory_offset, directory_size, options.zip64_threshold);
-  writer.append(directory);
+  const std::vector<std::byte> directory = central_directory(members, directory_offset, options);
+  writer.append(directory);  // the writer holds the span until it is flushed
   writer.flush();
   file.close();
 }
