@@ -15,20 +15,34 @@
 namespace soastore::stores {
 namespace {
 
-// The failure of a background job, its message naming the job and key; class and details kept.
-std::exception_ptr naming_job(const std::exception_ptr& error, const std::string& key, bool is_write) {
+// `error` with `context` put before its message; class and details kept.
+std::exception_ptr with_context(const std::exception_ptr& error, const std::string& context) {
   try {
     std::rethrow_exception(error);
   } catch (const Error& e) {
     try {
-      throw_with_context(e, std::string("background ") + (is_write ? "write" : "remove") + " of key '" + key +
-                                "' failed: ");
+      throw_with_context(e, context);
     } catch (...) {
       return std::current_exception();
     }
   } catch (...) {
     return std::current_exception();
   }
+}
+
+// The failure of a background job, its message naming the job and key.
+std::exception_ptr naming_job(const std::exception_ptr& error, const std::string& key, bool is_write) {
+  return with_context(error, std::string("background ") + (is_write ? "write" : "remove") + " of key '" + key +
+                                 "' failed: ");
+}
+
+// A job's state as the ranks agree on it: bits ORed over the ranks.
+constexpr int kFailed = 1;   // failed here (its write, remove or rename)
+constexpr int kNotDone = 2;  // queued or running here
+
+void or_over_ranks(std::vector<int>& state, MPI_Comm comm) {
+  mpi::check(MPI_Allreduce(MPI_IN_PLACE, state.data(), static_cast<int>(state.size()), MPI_INT, MPI_BOR, comm),
+             "MPI_Allreduce");
 }
 
 void print_unreported(const std::exception_ptr& error) {
@@ -105,8 +119,9 @@ void BackgroundStorage::push(std::shared_ptr<Job> job) {
 }
 
 void BackgroundStorage::settle(std::optional<std::uint64_t> through) {
-  // How many of the unreported jobs (a prefix: the writer takes them in order) are done here.
-  std::size_t done = 0;
+  // Each unreported job's state here, and the failure behind kFailed.
+  std::vector<int> state(reported_not_yet_.size());
+  std::vector<std::exception_ptr> errors(state.size());
   {
     std::unique_lock lock(mutex_);
     if (through) {
@@ -115,68 +130,66 @@ void BackgroundStorage::settle(std::optional<std::uint64_t> through) {
                            [&](const std::shared_ptr<Job>& job) { return job->sequence > *through || job->done; });
       });
     }
-    while (done < reported_not_yet_.size() && reported_not_yet_[done]->done) ++done;
+    for (std::size_t i = 0; i < state.size(); ++i) {
+      const Job& job = *reported_not_yet_[i];
+      errors[i] = job.error;
+      state[i] = !job.done ? kNotDone : job.error ? kFailed : 0;
+    }
   }
   const bool collective = inner_->collective();
-  std::vector<int> failed(done);
-  for (std::size_t i = 0; i < done; ++i) failed[i] = reported_not_yet_[i]->error ? 1 : 0;
-  if (collective) {
-    // The ranks hold the same jobs; report only those every rank has finished, and count a job
-    // failed when it failed on any rank.
-    std::uint64_t everywhere = done;
-    const MPI_Comm comm = partition_.comm();
-    mpi::check(MPI_Allreduce(MPI_IN_PLACE, &everywhere, 1, MPI_UINT64_T, MPI_MIN, comm), "MPI_Allreduce");
-    if (everywhere == 0) return;
-    done = static_cast<std::size_t>(everywhere);
-    failed.resize(done);
-    mpi::check(MPI_Allreduce(MPI_IN_PLACE, failed.data(), static_cast<int>(done), MPI_INT, MPI_MAX, comm),
-               "MPI_Allreduce");
-  }
+  const MPI_Comm comm = partition_.comm();
+  // One round for both questions: a job is reported once no rank still has it, and failed when it
+  // failed on any rank.
+  if (collective) or_over_ranks(state, comm);
+  // The writer finishes jobs in order, so the finished ones, here and on all ranks, are a prefix.
+  const auto done = static_cast<std::size_t>(
+      std::find_if(state.begin(), state.end(), [](int s) { return (s & kNotDone) != 0; }) - state.begin());
   if (done == 0) return;
+  state.resize(done);
+
+  if (collective) {
+    // Rank 0 renames each write that every rank finished. Whether each rename worked is agreed as
+    // well, so that every rank keeps the value of one that failed (and drops the others').
+    bool published = false;
+    for (std::size_t i = 0; i < done; ++i) {
+      const Job& job = *reported_not_yet_[i];
+      if (state[i] != 0 || !job.is_write) continue;
+      published = true;
+      try {
+        inner_->publish(job.key);
+      } catch (...) {
+        errors[i] = std::current_exception();
+        state[i] = kFailed;
+      }
+    }
+    if (published) or_over_ranks(state, comm);
+  }
 
   std::exception_ptr first_failure;  // of the first job that failed anywhere (null if not here)
-  bool any_failed = false;
   std::size_t failures = 0;
-  std::exception_ptr publish_error;
   for (std::size_t i = 0; i < done; ++i) {
     const std::shared_ptr<Job> job = std::move(reported_not_yet_.front());
     reported_not_yet_.pop_front();
     auto latest = latest_.find(job->key);
     const bool is_latest = job->is_write && latest != latest_.end() && latest->second == job->sequence;
     if (is_latest) latest_.erase(latest);
-    if (failed[i] != 0) {
-      if (!any_failed && job->error) first_failure = naming_job(job->error, job->key, job->is_write);
-      any_failed = true;
-      ++failures;
-      if (job->is_write) {
-        if (collective) inner_->abandon(job->key);
-        // The value stays readable from the caller's arrays, unless a later set or remove of the
-        // key superseded it (the same on every rank: all decide from the agreed flags).
-        if (is_latest) kept_[job->key] = std::move(job->held);
-      }
-    } else if (collective && job->is_write && !publish_error) {
-      try {
-        inner_->publish(job->key);
-      } catch (...) {
-        publish_error = naming_job(std::current_exception(), job->key, true);
-      }
+    if (state[i] == 0) continue;
+    if (failures++ == 0 && errors[i]) first_failure = naming_job(errors[i], job->key, job->is_write);
+    if (job->is_write) {
+      if (collective) inner_->abandon(job->key);
+      // The value stays readable from the caller's arrays, unless a later set or remove of the
+      // key superseded it (the same on every rank: all decide from the agreed states).
+      if (is_latest) kept_[job->key] = std::move(job->held);
     }
   }
-  if (collective) {
-    // One more round, also when nothing failed: a rename on rank 0 may have.
-    mpi::agree_on_error(partition_.comm(), any_failed ? first_failure : publish_error);
-    return;
+  if (failures == 0) return;
+  if (failures > 1 && first_failure) {
+    first_failure = with_context(first_failure, "(" + std::to_string(failures - 1) + " more background failures) ");
   }
-  if (first_failure) {
-    if (failures > 1) {
-      try {
-        std::rethrow_exception(first_failure);
-      } catch (const Error& e) {
-        throw_with_context(e, "(" + std::to_string(failures - 1) + " more background failures) ");
-      }
-    }
-    std::rethrow_exception(first_failure);
-  }
+  // Collectively every rank gets here (the states are agreed) and the rank that set the first
+  // failed bit holds its failure: every rank throws it.
+  if (collective) mpi::agree_on_error(comm, first_failure);
+  if (first_failure) std::rethrow_exception(first_failure);
 }
 
 void BackgroundStorage::settle_key(const std::string& key) {

@@ -13,23 +13,25 @@
 // serial parts the wrapped storage made (StagedStorage::Work), which own what they use.
 //
 // Outcomes. The caller's thread reports finished jobs at the start of every operation and at
-// flush ("settling"): per rank (NumpyStore) it raises the first failure; for a collective storage
-// (GenericIOStore) the ranks first agree how many jobs every rank has finished (the jobs are the
-// same on every rank, queued by the same collective calls), then which of those failed anywhere;
-// rank 0 renames each ".partial" that every rank completed, and the first failure is raised on
-// every rank with its class and details (mpi::agree_on_error). So a file becomes visible under
-// its final name only after every rank wrote its part, and a failed write leaves the previous
-// file alone.
+// flush ("settling"): per rank (NumpyStore) it raises the first failure; for a collective
+// storage (GenericIOStore) the ranks agree in one round, for each unreported job, whether every
+// rank has finished it and whether it failed anywhere (the jobs are the same on every rank,
+// queued by the same collective calls); rank 0 renames each
+// ".partial" that every rank completed, the ranks agree which renames failed (a second round,
+// only when there was a rename), and the first failure is raised on every rank with its class
+// and details (mpi::agree_on_error). So a file becomes visible under its final name only after
+// every rank wrote its part, and a failed write or rename leaves the previous file alone.
 //
 // Reads of a key whose write is queued or running wait for that write (and, collectively, for
 // the agreement on it), then read the file. A value whose background write failed stays in
-// memory: the job keeps the caller's arrays, and reads serve them until the key is set again or
-// removed. The held arrays of a successful per-rank write are released on the writer thread right
-// after the write, so memory is freed as soon as the data is on disk (a Python-owned buffer's
-// deleter takes the GIL itself there; no caller waits for the writer while holding the GIL). A
-// collective write keeps them until the ranks agreed it succeeded everywhere (another rank's part
-// may fail, and then every rank serves the value from memory): they go at the next collective
-// call or flush after the write.
+// memory (also when only its rename failed, on every rank alike): the job keeps the caller's
+// arrays, and reads serve them until the key is set again or removed. The held arrays of a
+// successful per-rank write are released on the writer thread right after the write, so memory
+// is freed as soon as the data is on disk (a Python-owned buffer's deleter takes the GIL itself
+// there; no caller waits for the writer while holding the GIL). A collective write keeps them
+// until the ranks agreed it succeeded everywhere and was renamed (another rank's part or the
+// rename may fail, and then every rank serves the value from memory): they go at the next
+// collective call or flush after the write.
 
 #include <condition_variable>
 #include <cstdint>

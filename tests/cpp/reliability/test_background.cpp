@@ -2,9 +2,9 @@
 // on disk (the writer thread is held inside a gated pwrite, no timing), the held arrays are
 // released after the write, reads of keys in flight wait for them, the in-flight bound pushes
 // back on set, remove runs in the background in order with writes, failures (ENOSPC injected on
-// one rank or all) are raised typed and naming the key at the next call or flush, on every rank
-// for GenericIOStore, the value stays readable from memory and the previous file intact, and a
-// store destroyed with writes pending neither hangs nor leaves files.
+// one rank or all, or a failing rename) are raised typed and naming the key at the next call or
+// flush, on every rank for GenericIOStore, the value stays readable from memory and the previous
+// file intact, and a store destroyed with writes pending neither hangs nor leaves files.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -116,10 +116,14 @@ struct NumpyKind {
   static SoA read_file(const std::filesystem::path& file) { return npz::load(file); }
 };
 
-// Whether `file` exists, once every rank got here (rank 0 creates the shared GenericIO file).
+// Whether `file` exists, once every rank got here (rank 0 creates the shared GenericIO file), and
+// before any rank goes on: a store call that follows may make no collective call (nothing
+// pending), and so would not keep rank 0 from deleting the file while another rank still looks.
 bool exists_everywhere(const std::filesystem::path& file) {
   MPI_Barrier(MPI_COMM_WORLD);
-  return std::filesystem::exists(file);
+  const bool exists = std::filesystem::exists(file);
+  MPI_Barrier(MPI_COMM_WORLD);
+  return exists;
 }
 
 template <class Kind>
@@ -278,6 +282,45 @@ TYPED_TEST(Background, FailedWriteIsRaisedKeepsTheValueInMemoryAndThePreviousFil
     expect_same(TypeParam::read_file(file), previous);
     store.close();
   }
+}
+
+TYPED_TEST(Background, FailedRenameIsRaisedKeepsTheValueInMemoryAndThePreviousFile) {
+  auto store = this->make();
+  const std::filesystem::path file = TypeParam::file(this->prefix, "a");
+  const SoA previous = rank_soa(100, 1);
+  const SoA next = rank_soa(150, 2);
+  store.set("a", previous);
+  store.flush();
+  // GenericIOStore's rank 0 renames, on the caller's thread once the ranks agreed that every part
+  // is written; NumpyStore's writer threads rename, so fail it on the last rank.
+  const bool renames_here = TypeParam::kCollective ? world_rank() == 0 : this->on_last;
+  const bool fails_here = TypeParam::kCollective || renames_here;
+  {
+    InjectedFaults faults({.rename_errno = EIO}, renames_here);
+    store.set("a", next);
+    bool raised = false;
+    try {
+      // Both renames fail: that of "a" is raised at this set when its write is done everywhere
+      // by then, else at flush, together with that of "b".
+      store.set("b", next);
+      store.flush();
+    } catch (const IoError& e) {
+      raised = true;
+      EXPECT_EQ(e.error_number(), EIO) << e.what();
+      EXPECT_NE(std::string(e.what()).find("background write of key 'a'"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(raised, fails_here);
+  }
+  // On every rank alike (the ranks agreed which renames failed): the values are served from
+  // memory, the previous file is intact, and no .partial is left.
+  expect_same(store.get("a"), next);
+  if (store.contains("b")) expect_same(store.get("b"), next);
+  expect_same(TypeParam::read_file(file), fails_here ? previous : next);
+  EXPECT_FALSE(any_partial_file(this->scratch.path()));
+  store.set("a", previous);
+  store.flush();
+  expect_same(TypeParam::read_file(file), previous);
+  expect_same(store.get("a"), previous);
 }
 
 TYPED_TEST(Background, FailureIsRaisedAtTheNextCall) {
