@@ -119,6 +119,12 @@ void BackgroundStorage::push(std::shared_ptr<Job> job) {
 }
 
 void BackgroundStorage::settle(std::optional<std::uint64_t> through) {
+  // Nothing queued since the last report: nothing to wait for, agree on or raise. For a
+  // collective storage every rank decides this alike without asking the others: the ranks queue
+  // the same jobs by the same collective calls and drop the same agreed number of them below, so
+  // they hold the same unreported jobs; only how many of those are done differs between ranks.
+  if (reported_not_yet_.empty()) return;
+
   // Each unreported job's state here, and the failure behind kFailed.
   std::vector<int> state(reported_not_yet_.size());
   std::vector<std::exception_ptr> errors(state.size());

@@ -13,10 +13,11 @@
 // serial parts the wrapped storage made (StagedStorage::Work), which own what they use.
 //
 // Outcomes. The caller's thread reports finished jobs at the start of every operation and at
-// flush ("settling"): per rank (NumpyStore) it raises the first failure; for a collective
-// storage (GenericIOStore) the ranks agree in one round, for each unreported job, whether every
-// rank has finished it and whether it failed anywhere (the jobs are the same on every rank,
-// queued by the same collective calls); rank 0 renames each
+// flush ("settling"), unless no job was queued since the last report: per rank (NumpyStore) it
+// raises the first failure; for a collective storage (GenericIOStore) the ranks agree in one
+// round, for each unreported job, whether every rank has finished it and whether it failed
+// anywhere (the jobs are the same on every rank, queued by the same collective calls, so a rank
+// with none unreported knows that every rank has none and skips the round); rank 0 renames each
 // ".partial" that every rank completed, the ranks agree which renames failed (a second round,
 // only when there was a rename), and the first failure is raised on every rank with its class
 // and details (mpi::agree_on_error). So a file becomes visible under its final name only after
@@ -88,7 +89,8 @@ class BackgroundStorage final : public Storage {
   };
 
   // Reports finished jobs (see above); first waits until every job up to `through` (a sequence
-  // number) is done. Collective for a collective storage. Throws the first failure.
+  // number) is done. Collective for a collective storage when any job is unreported. Throws the
+  // first failure.
   void settle(std::optional<std::uint64_t> through = std::nullopt);
   // Waits until the latest write of `key`, if one is not yet reported, is, so that the key's
   // file is complete (or its value kept in memory).

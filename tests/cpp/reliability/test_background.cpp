@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "mpi_call_counter.hpp"
 #include "reliability_support.hpp"
 #include "soastore/genericio_mpi.hpp"
 #include "stores/file_names.hpp"
@@ -382,6 +383,35 @@ TYPED_TEST(Background, KeepFilesWithFlushLeavesCompleteFiles) {
     store.flush();
   }
   expect_same(TypeParam::read_file(TypeParam::file(this->prefix, "k")), rank_soa(100));
+}
+
+// With nothing pending, a background store costs no collective call beyond what the synchronous
+// store's call costs; a pending write costs two rounds at its report (whether every rank finished
+// it and whether it failed anywhere, then whether rank 0's rename worked).
+TEST(BackgroundCollectives, NothingPendingCostsNoExtraRound) {
+  const Partition partition;
+  const ScratchDir scratch;
+  GenericIOStore plain(partition, 1.0, scratch / "plain");
+  GenericIOStore background(partition, 1.0, scratch / "background", {.background = true});
+  const SoA value = rank_soa(100);
+  for (GenericIOStore* store : {&plain, &background}) {
+    store->set("k", value);
+    store->set("j", value);
+    store->flush();
+  }
+  const auto cost = [](auto&& operation) {
+    const std::uint64_t before = collective_calls();
+    operation();
+    return collective_calls() - before;
+  };
+  EXPECT_EQ(cost([&] { (void)background.get("k"); }), cost([&] { (void)plain.get("k"); }));
+  EXPECT_EQ(cost([&] { (void)background.get_field("k", "mass"); }), cost([&] { (void)plain.get_field("k", "mass"); }));
+  EXPECT_EQ(cost([&] { background.flush(); }), 0u);
+  EXPECT_LE(cost([&] { background.remove("j"); }), cost([&] { plain.remove("j"); }));
+  EXPECT_EQ(cost([&] { background.flush(); }), 1u);  // the remove's report: no rename to agree on
+  background.set("k", value);
+  EXPECT_EQ(cost([&] { background.flush(); }), 2u);
+  expect_same(background.get("k"), value);
 }
 
 }  // namespace
