@@ -17,7 +17,10 @@
 #include "mpi_call_counter.hpp"
 #include "reliability_support.hpp"
 #include "soastore/genericio_mpi.hpp"
+#include "stores/background_storage.hpp"
 #include "stores/file_names.hpp"
+#include "stores/genericio_file_storage.hpp"
+#include "stores/npz_file_storage.hpp"
 #include "support/test_paths.hpp"
 
 using namespace soastore;
@@ -96,6 +99,9 @@ struct GenericIOKind {
   static Store make(const Partition& p, const std::filesystem::path& prefix, StoreOptions options) {
     return Store(p, 1.0, prefix, options);
   }
+  static std::unique_ptr<stores::StagedStorage> storage(const Partition& p, const std::filesystem::path& prefix) {
+    return std::make_unique<stores::GenericIOFileStorage>(p, 1.0, prefix);
+  }
   static std::filesystem::path file(const std::filesystem::path& prefix, const std::string& key) {
     return stores::genericio_file_name(prefix, key);
   }
@@ -109,6 +115,9 @@ struct NumpyKind {
   static constexpr bool kCollective = false;
   static Store make(const Partition& p, const std::filesystem::path& prefix, StoreOptions options) {
     return Store(p, prefix, options);
+  }
+  static std::unique_ptr<stores::StagedStorage> storage(const Partition&, const std::filesystem::path& prefix) {
+    return std::make_unique<stores::NpzFileStorage>(prefix, world_rank());
   }
   static std::filesystem::path file(const std::filesystem::path& prefix, const std::string& key) {
     return stores::npz_file_name(prefix, key, world_rank());
@@ -344,28 +353,43 @@ TYPED_TEST(Background, FailureIsRaisedAtTheNextCall) {
 }
 
 TYPED_TEST(Background, BoundedQueuePushesBackOnSet) {
-  if constexpr (TypeParam::kCollective) {
-    GTEST_SKIP() << "a second thread on a collective store would race the ranks' calls; per rank only";
-  } else {
-    const SoA value = rank_soa(1000);
-    auto store = this->make(value.nbytes());
+  // One bound, values of different sizes per rank: rank 0 has room for two, rank 1 for one, ranks
+  // 2 and 3 hold oversize values, taken one at a time when nothing else is in flight. So the
+  // ranks wait at different sets of a collective store, which must not deadlock: a set waits only
+  // for its own rank's writer. The storage is built directly, for bytes_in_flight().
+  const SoA value = rank_soa(200 * static_cast<std::size_t>(world_rank() + 1));
+  const std::uint64_t bound = rank_soa(200).nbytes() * 5 / 2;
+  const std::uint64_t room = std::max<std::uint64_t>(1, bound / value.nbytes());
+  const std::uint64_t most = std::max<std::uint64_t>(bound, value.nbytes());
+  constexpr int kSets = 4;  // the same on every rank: a collective store's sets are collective
+  stores::BackgroundStorage storage(TypeParam::storage(this->partition, this->prefix), this->partition, bound);
+  {
     ClosedGate gate;
-    store.set("k1", value);
-    gate.wait_entered();
-    std::atomic<bool> returned{false};
-    std::thread second([&] {
-      store.set("k2", value);  // no room until k1 is written
-      returned.store(true);
+    std::atomic<bool> opened{false};
+    // Not a caller of the store (the ranks' calls must stay in step): it only opens the gate, late
+    // enough that a set that did not wait would have returned before.
+    std::thread opener([&] {
+      gate.wait_entered();
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      opened.store(true);
+      gate.open();
     });
-    // Had set not waited, it would have returned by now; it cannot while k1 is held at the gate.
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    EXPECT_FALSE(returned.load());
-    gate.open();
-    second.join();
-    EXPECT_TRUE(returned.load());
-    store.flush();
-    expect_same(store.get("k2"), value);
+    for (int i = 0; i < kSets; ++i) {
+      storage.write("k" + std::to_string(i), value);
+      EXPECT_LE(storage.bytes_in_flight(), most) << "after set " << i;
+      // The sets beyond the room must have waited for the writer, which the gate held.
+      if (static_cast<std::uint64_t>(i) >= room) {
+        EXPECT_TRUE(opened.load()) << "set " << i << " did not wait";
+      }
+    }
+    opener.join();
+    storage.flush();
   }
+  EXPECT_EQ(storage.bytes_in_flight(), 0u);
+  for (int i = 0; i < kSets; ++i) expect_same(storage.read("k" + std::to_string(i), nullptr), value);
+  storage.quiesce(false);
+  for (int i = 0; i < kSets; ++i) storage.discard("k" + std::to_string(i));
+  EXPECT_EQ(listing(this->scratch.path()), std::vector<std::string>{});
 }
 
 TYPED_TEST(Background, DestroyedWithWritesPendingNeitherHangsNorLeavesFiles) {
