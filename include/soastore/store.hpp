@@ -61,9 +61,10 @@ class Storage {
   // Finishes whatever the storage still does in the background and reports its failures
   // (collectively for a collective storage). Nothing to do for a storage that works synchronously.
   virtual void flush() {}
-  // Stops background work before the store closes: waits for what runs, and skips what has not
-  // started when `cancel`. No collectives, no exceptions (it runs in destructors); failures not
-  // yet reported are written to stderr.
+  // Stops background work before the store closes: waits for what runs, and skips the writes
+  // that have not started when `cancel` (removes still run: their keys are gone from the store,
+  // so nothing else would delete their files). No collectives, no exceptions (it runs in
+  // destructors); failures not yet reported are written to stderr.
   virtual void quiesce(bool /*cancel*/) noexcept {}
 };
 

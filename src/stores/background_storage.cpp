@@ -263,7 +263,9 @@ void BackgroundStorage::quiesce(bool cancel) noexcept {
   {
     std::unique_lock lock(mutex_);
     if (cancel) {
-      for (const std::shared_ptr<Job>& job : queue_) job->cancelled = true;
+      // Only writes: a remove's key is gone from the store already, so close() will not delete
+      // its file; its own job must.
+      for (const std::shared_ptr<Job>& job : queue_) job->cancelled = job->is_write;
     }
     job_done_.wait(lock, [&] { return queue_.empty() && !running_; });
   }

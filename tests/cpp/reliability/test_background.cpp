@@ -400,6 +400,25 @@ TYPED_TEST(Background, DestroyedWithWritesPendingNeitherHangsNorLeavesFiles) {
   EXPECT_EQ(listing(this->scratch.path()), std::vector<std::string>{});
 }
 
+TYPED_TEST(Background, ClosedWithARemovePendingLeavesNoFile) {
+  auto store = this->make();
+  store.set("j", rank_soa(100));
+  store.flush();
+  {
+    ClosedGate gate;
+    store.set("k", rank_soa(100));  // the writer is held inside this write
+    store.remove("j");              // queued behind it: "j" is no longer the store's
+    std::thread opener([&] {
+      gate.wait_entered();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // close() has begun by then
+      gate.open();
+    });
+    store.close();  // waits for the write of "k"; the remove of "j" must still run
+    opener.join();
+  }
+  EXPECT_EQ(listing(this->scratch.path()), std::vector<std::string>{});
+}
+
 TYPED_TEST(Background, KeepFilesWithFlushLeavesCompleteFiles) {
   {
     auto store = TypeParam::make(this->partition, this->prefix, {.keep_files = true, .background = true});
