@@ -28,7 +28,9 @@ namespace soastore {
   X(LayoutMismatch, "LayoutMismatchError", ValueError,                                                    \
     "The rank count or decomposition of a file or store differs from the reader's.")                     \
   X(InvalidOption, "InvalidOptionError", ValueError,                                                      \
-    "An option value, given in code or by its environment variable, that is malformed.")
+    "An option value, given in code or by its environment variable, that is malformed.")                 \
+  X(MemoryLimitExceeded, "MemoryLimitError", MemoryError,                                                \
+    "A set refused because the values held in memory would exceed the store's memory_limit.")
 
 // Identifies an error class without RTTI (Generic: soastore::Error itself).
 enum class ErrorKind : int {

@@ -20,8 +20,24 @@
 
 namespace soastore {
 
-// A number of bytes; the environment spells it as digits with an optional k, m or g (KiB, MiB, GiB).
+// A number of bytes; the environment spells it as digits with an optional unit: k, m, g or t
+// (KiB, MiB, GiB, TiB; "4GiB", "4G" and "4g" are the same), e.g. 268435456, 256m or 1.5GiB.
 using ByteCount = std::uint64_t;
+
+// An amount of memory per rank: none, a number of bytes, or a fraction of this rank's share of
+// the memory it may use (the node's memory, or its memory cgroup's limit when lower, divided by
+// the ranks on the node). Spelled "none", a byte count ("4GiB") or a fraction ("0.25" or "25%").
+struct MemoryAmount {
+  enum class Kind { None, Bytes, Fraction };
+  Kind kind = Kind::None;
+  ByteCount bytes = 0;  // Kind::Bytes
+  double fraction = 0;  // Kind::Fraction, in (0, 1]
+
+  [[nodiscard]] static MemoryAmount of_bytes(ByteCount bytes) { return {Kind::Bytes, bytes, 0}; }
+  [[nodiscard]] static MemoryAmount share(double fraction) { return {Kind::Fraction, 0, fraction}; }
+  [[nodiscard]] bool is_set() const noexcept { return kind != Kind::None; }
+  friend bool operator==(const MemoryAmount&, const MemoryAmount&) = default;
+};
 
 // X(Type, name, Default, Description)
 #define SOASTORE_STORE_OPTIONS(X)                                                                       \
@@ -40,7 +56,20 @@ using ByteCount = std::uint64_t;
     "(docs/reliability.md). No effect in memory mode.")                                                 \
   X(ByteCount, background_bytes, ByteCount{256} << 20,                                                  \
     "With background: the bytes of arrays in flight per rank; a set that would exceed it waits until "  \
-    "earlier writes finish (one value larger than it is still accepted when nothing else is in flight).")
+    "earlier writes finish (one value larger than it is still accepted when nothing else is in flight).") \
+  X(MemoryAmount, memory_budget, MemoryAmount{},                                                        \
+    "Bytes of values a store keeps in memory per rank (\"4GiB\"), or a fraction of this rank's share of "  \
+    "the node's or memory cgroup's memory (\"25%\", 0.25). Values stay in memory while they fit; above "  \
+    "the budget the least recently used are written to temporary_path in the background until "        \
+    "spill_target of it is left, and a value larger than the budget goes straight to disk. No effect "  \
+    "without a temporary_path (nowhere to spill). none: every value on disk (docs/budget.md).")         \
+  X(double, spill_target, 0.8,                                                                          \
+    "With memory_budget: spilling stops once the values left in memory fit in this fraction of the "    \
+    "budget (hysteresis: one spill makes room for several sets).")                                      \
+  X(MemoryAmount, memory_limit, MemoryAmount{},                                                         \
+    "A hard limit on the bytes of values a store keeps in memory per rank, spelled as memory_budget: "  \
+    "a set that would exceed it (after waiting for running spills) raises MemoryLimitExceeded and "     \
+    "keeps the earlier value. none: no limit.")
 
 struct StoreOptions {
 #define SOASTORE_OPTION_FIELD(Type, name, Default, Description) std::optional<Type> name{};
@@ -77,10 +106,16 @@ template <>
 [[nodiscard]] IoMode parse_option_value<IoMode>(std::string_view option, std::string_view text);
 template <>
 [[nodiscard]] ByteCount parse_option_value<ByteCount>(std::string_view option, std::string_view text);
+template <>
+[[nodiscard]] MemoryAmount parse_option_value<MemoryAmount>(std::string_view option, std::string_view text);
+template <>
+[[nodiscard]] double parse_option_value<double>(std::string_view option, std::string_view text);
 // The text of a value, as the environment variable and the docs spell it.
 [[nodiscard]] std::string format_option_value(bool value);
 [[nodiscard]] std::string format_option_value(IoMode value);
 [[nodiscard]] std::string format_option_value(ByteCount value);
+[[nodiscard]] std::string format_option_value(const MemoryAmount& value);
+[[nodiscard]] std::string format_option_value(double value);
 
 // Every option, in declaration order.
 [[nodiscard]] std::vector<OptionDescription> describe_options();

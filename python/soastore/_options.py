@@ -13,7 +13,8 @@ from . import _soastore
 OPTIONS = _soastore.store_options()
 
 # The Python value of a default, from its text as the environment variable would spell it.
-_DEFAULT_FROM_TEXT = {"bool": lambda text: text == "true", "IoMode": lambda text: text, "ByteCount": int}
+_DEFAULT_FROM_TEXT = {"bool": lambda text: text == "true", "IoMode": lambda text: text, "ByteCount": int,
+                      "double": float, "MemoryAmount": lambda text: None if text == "none" else text}
 
 
 def _parameter_doc(option):

@@ -2,7 +2,9 @@
 
 #include <pybind11/stl.h>
 
+#include <iomanip>
 #include <set>
+#include <sstream>
 #include <string>
 #include <type_traits>
 
@@ -11,15 +13,27 @@
 namespace soastore::python {
 namespace {
 
-// A bool option takes a Python bool, a byte count an int too; every option other than a bool
-// takes its text (a str), parsed as its environment variable would be ("direct" for io, "1g").
+// A bool option takes a Python bool, a byte count an int too, a fraction a float, a memory amount
+// an int (bytes) or a float (a fraction); every option other than a bool takes its text (a str),
+// parsed as its environment variable would be ("direct" for io, "1g", "25%").
 template <class Type>
 Type option_from_python(const char* name, const py::handle& value) {
+  const bool is_int = py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value);
   if constexpr (std::is_same_v<Type, bool>) {
     return value.cast<bool>();
+  } else if constexpr (std::is_same_v<Type, double> || std::is_same_v<Type, MemoryAmount>) {
+    if (py::isinstance<py::str>(value)) return parse_option_value<Type>(name, value.cast<std::string>());
+    if constexpr (std::is_same_v<Type, MemoryAmount>) {
+      if (is_int) return MemoryAmount::of_bytes(value.cast<ByteCount>());
+    }
+    if (!py::isinstance<py::float_>(value) && !is_int) throw py::cast_error("not a number");
+    // Through the text, so that the range check (0, 1] is the environment variable's.
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(17) << value.cast<double>();
+    return parse_option_value<Type>(name, text.str());
   } else {
     if constexpr (std::is_integral_v<Type>) {
-      if (py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value)) return value.cast<Type>();
+      if (is_int) return value.cast<Type>();
     }
     if (!py::isinstance<py::str>(value)) throw py::cast_error("not a str");
     return parse_option_value<Type>(name, value.cast<std::string>());
@@ -32,6 +46,15 @@ py::object option_to_python(const Type& value) {
     return py::bool_(value);
   } else if constexpr (std::is_integral_v<Type>) {
     return py::int_(value);
+  } else if constexpr (std::is_same_v<Type, double>) {
+    return py::float_(value);
+  } else if constexpr (std::is_same_v<Type, MemoryAmount>) {
+    switch (value.kind) {
+      case MemoryAmount::Kind::Bytes: return py::int_(value.bytes);
+      case MemoryAmount::Kind::Fraction: return py::float_(value.fraction);
+      case MemoryAmount::Kind::None: break;
+    }
+    return py::none();
   } else {
     return py::str(format_option_value(value));
   }
