@@ -9,6 +9,7 @@
 // wrapper, another format) is a new Storage, and the engine and both stores stay as they are.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <memory>
@@ -23,6 +24,30 @@
 #include "soastore/soa.hpp"
 
 namespace soastore {
+
+// What a store holds and has moved, on this rank. Each field is declared once, in
+// SOASTORE_STORE_STATS, from which come the struct, Store::stats() in Python (a dict) and the
+// list in docs/budget.md. X(Type, name, Description)
+#define SOASTORE_STORE_STATS(X)                                                                         \
+  X(std::uint64_t, bytes_in_memory, "Bytes of the values held in memory (the caller's arrays, not copied), including " \
+                     "values being written in the background.")                                          \
+  X(std::uint64_t, keys_in_memory, "Keys whose value is held in memory.")                                               \
+  X(std::uint64_t, bytes_on_disk, "Bytes of this rank's share of the values in files (array bytes, not file sizes).")  \
+  X(std::uint64_t, keys_on_disk, "Keys whose value is in a file (or being written to one).")                            \
+  X(std::uint64_t, peak_bytes_in_memory, "The most bytes_in_memory has been since the store was made.")                 \
+  X(std::uint64_t, spills, "Values that memory_budget moved from memory to disk (successful spills).")                 \
+  X(std::uint64_t, spill_failures, "Spills that failed (a full disk, ...): the value stayed in memory.")                \
+  X(std::uint64_t, disk_reads, "get, get_field, pop and lazy opens served from a file.")                                \
+  X(std::uint64_t, bytes_written, "Bytes of array data this rank wrote to files.")                                      \
+  X(std::uint64_t, bytes_read, "Bytes of array data this rank read from files.")                                        \
+  X(double, seconds_writing, "Seconds spent writing files (on the background thread too).")                     \
+  X(double, seconds_reading, "Seconds spent reading files.")
+
+struct StoreStats {
+#define SOASTORE_STATS_FIELD(Type, name, Description) Type name = 0;
+  SOASTORE_STORE_STATS(SOASTORE_STATS_FIELD)
+#undef SOASTORE_STATS_FIELD
+};
 
 namespace stores {
 
@@ -66,6 +91,8 @@ class Storage {
   // so nothing else would delete their files). No collectives, no exceptions (it runs in
   // destructors); failures not yet reported are written to stderr.
   virtual void quiesce(bool /*cancel*/) noexcept {}
+  // Adds what this storage holds and has moved to `stats` (a wrapper adds its inner storage's).
+  virtual void add_stats(StoreStats& stats) const = 0;
 };
 
 }  // namespace stores
@@ -106,6 +133,8 @@ class Store {
   [[nodiscard]] const std::optional<std::filesystem::path>& temporary_path() const noexcept;
   // The options the store runs with (as given, else from the environment, else the defaults).
   [[nodiscard]] const StoreSettings& settings() const noexcept;
+  // What the store holds and has moved on this rank (no collective call).
+  [[nodiscard]] StoreStats stats() const;
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;

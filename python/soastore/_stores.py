@@ -182,6 +182,14 @@ class _Store(MutableMapping):
         """The options the store runs with (given, else from the environment, else the defaults)."""
         return self._native.settings
 
+    def stats(self):
+        """What the store holds and has moved on this rank, as a dict: bytes and keys in memory
+        and on disk, peak bytes in memory, spills and spill failures (option memory_budget),
+        disk reads, and bytes and seconds written and read (docs/budget.md lists them). Not
+        collective."""
+        with self._lock:
+            return self._native.stats()
+
     def __repr__(self):
         where = "in memory" if self.temporary_path is None else f"at {self.temporary_path!r}"
         return f"<soastore.{type(self).__name__} {where}, {len(self)} keys>"

@@ -93,7 +93,15 @@ void bind_store_methods(py::class_<LockedStore<Store>>& store_class) {
       .def("flush", [](Locked& self) { self.run([](Store& store) { store.flush(); }); })
       .def("close", [](Locked& self) { self.run([](Store& store) { store.close(); }); })
       .def_property_readonly("temporary_path", [](const Locked& self) { return self.unlocked().temporary_path(); })
-      .def_property_readonly("settings", [](const Locked& self) { return settings_to_python(self.unlocked().settings()); });
+      .def_property_readonly("settings", [](const Locked& self) { return settings_to_python(self.unlocked().settings()); })
+      .def("stats", [](Locked& self) {
+        const StoreStats stats = self.run([](Store& store) { return store.stats(); });
+        py::dict result;
+#define SOASTORE_STAT_TO_PYTHON(Type, name, Description) result[#name] = stats.name;
+        SOASTORE_STORE_STATS(SOASTORE_STAT_TO_PYTHON)
+#undef SOASTORE_STAT_TO_PYTHON
+        return result;
+      });
 }
 
 void bind_lazy_soa(py::module_& module) {

@@ -30,11 +30,12 @@ void GenericIOFileStorage::write(const std::string& key, const SoA& soa) {
   const std::filesystem::path partial = partial_file_name(final_path);
   const genericio::WriteOptions options = write_options();
   try {
-    genericio::write(comm, partial, soa, options);
+    accounting_.transfers().count_write(soa.nbytes(), [&] { genericio::write(comm, partial, soa, options); });
     // Every rank has written its blocks (write agrees on the outcome): the file is complete.
     mpi::run_collectively(comm, [&] {
       if (root) io::rename_file(partial, final_path);
     });
+    accounting_.stored(key, soa.nbytes());
   } catch (...) {
     // Every rank is past its writes here (the failure was agreed collectively).
     if (root) remove_quietly(partial);
@@ -45,7 +46,10 @@ void GenericIOFileStorage::write(const std::string& key, const SoA& soa) {
 StagedStorage::Work GenericIOFileStorage::stage_write(const std::string& key, const SoA& soa) {
   std::shared_ptr<const genericio::PlannedWrite> plan =
       genericio::plan_write(partition_.comm(), partial_file_name(file_of(key)), soa, write_options());
-  return [plan = std::move(plan)] { genericio::write_planned(*plan); };
+  accounting_.stored(key, soa.nbytes());
+  return [plan = std::move(plan), transfers = accounting_.shared_transfers(), bytes = soa.nbytes()] {
+    transfers->count_write(bytes, [&] { genericio::write_planned(*plan); });
+  };
 }
 
 void GenericIOFileStorage::publish(const std::string& key) {
@@ -57,6 +61,7 @@ void GenericIOFileStorage::abandon(const std::string& key) noexcept {
 }
 
 StagedStorage::Work GenericIOFileStorage::stage_erase(const std::string& key) {
+  accounting_.erased(key);
   if (partition_.rank() != 0) return [] {};
   return [file = file_of(key)] { (void)io::remove_file(file); };
 }
@@ -64,7 +69,8 @@ StagedStorage::Work GenericIOFileStorage::stage_erase(const std::string& key) {
 SoA GenericIOFileStorage::read(const std::string& key, const std::vector<std::string>* fields) {
   std::optional<std::vector<std::string>> variables;
   if (fields != nullptr) variables = *fields;
-  return genericio::read(partition_.comm(), file_of(key), variables, genericio::Mismatch::Disallowed);
+  return accounting_.transfers().count_read(
+      [&] { return genericio::read(partition_.comm(), file_of(key), variables, genericio::Mismatch::Disallowed); });
 }
 
 void GenericIOFileStorage::erase(const std::string& key) {
@@ -73,6 +79,7 @@ void GenericIOFileStorage::erase(const std::string& key) {
   mpi::run_collectively(partition_.comm(), [&] {
     if (partition_.rank() == 0) io::remove_file(file_of(key));
   });
+  accounting_.erased(key);
 }
 
 void GenericIOFileStorage::discard(const std::string& key) noexcept {
@@ -81,6 +88,7 @@ void GenericIOFileStorage::discard(const std::string& key) noexcept {
   // recreated the file) after rank 0 removed it; the last rank to get here removes it for good.
   remove_quietly(partial_file_name(file_of(key)));
   if (partition_.rank() == 0) remove_quietly(file_of(key));
+  accounting_.erased(key);
 }
 
 }  // namespace soastore::stores

@@ -8,6 +8,7 @@
 #include "soastore/io_mode.hpp"
 #include "soastore/partition.hpp"
 #include "soastore/store.hpp"
+#include "stores/file_accounting.hpp"
 #include "stores/staged_storage.hpp"
 
 namespace soastore::stores {
@@ -38,12 +39,14 @@ class GenericIOFileStorage final : public StagedStorage {
   [[nodiscard]] Work stage_erase(const std::string& key) override;
 
   [[nodiscard]] std::filesystem::path file_of(const std::string& key) const;
+  void add_stats(StoreStats& stats) const override { accounting_.add_to(stats); }
 
  private:
   Partition partition_;  // keeps the Cartesian communicator alive
   double box_size_;
   std::filesystem::path prefix_;
   IoMode io_;
+  FileAccounting accounting_;
 
   [[nodiscard]] genericio::WriteOptions write_options() const;
 };

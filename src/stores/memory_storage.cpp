@@ -1,5 +1,7 @@
 #include "stores/memory_storage.hpp"
 
+#include <algorithm>
+
 #include "mpi/collective.hpp"
 
 namespace soastore::stores {
@@ -13,7 +15,10 @@ void MemoryStorage::write(const std::string& key, const SoA& soa) {
   } else {
     validate_(soa);
   }
-  values_.insert_or_assign(key, soa);
+  erase(key);
+  values_.emplace(key, soa);
+  bytes_ += soa.nbytes();
+  peak_bytes_ = std::max(peak_bytes_, bytes_);
 }
 
 SoA MemoryStorage::read(const std::string& key, const std::vector<std::string>* fields) {
@@ -21,8 +26,20 @@ SoA MemoryStorage::read(const std::string& key, const std::vector<std::string>* 
   return fields == nullptr ? stored : select_fields(stored, *fields, key);
 }
 
-void MemoryStorage::erase(const std::string& key) { values_.erase(key); }
-void MemoryStorage::discard(const std::string& key) noexcept { values_.erase(key); }
+void MemoryStorage::erase(const std::string& key) {
+  if (const auto it = values_.find(key); it != values_.end()) {
+    bytes_ -= it->second.nbytes();
+    values_.erase(it);
+  }
+}
+
+void MemoryStorage::discard(const std::string& key) noexcept { erase(key); }
+
+void MemoryStorage::add_stats(StoreStats& stats) const {
+  stats.bytes_in_memory += bytes_;
+  stats.keys_in_memory += values_.size();
+  stats.peak_bytes_in_memory = std::max(stats.peak_bytes_in_memory, peak_bytes_);
+}
 
 SoA select_fields(const SoA& soa, const std::vector<std::string>& fields, const std::string& key) {
   SoA result;

@@ -27,12 +27,15 @@ class MemoryStorage final : public Storage {
   SoA read(const std::string& key, const std::vector<std::string>* fields) override;
   void erase(const std::string& key) override;
   void discard(const std::string& key) noexcept override;
+  void add_stats(StoreStats& stats) const override;
 
  private:
   Validator validate_;
   Partition partition_;
   Agreement agreement_;
   std::map<std::string, SoA, std::less<>> values_;
+  std::uint64_t bytes_ = 0;  // of values_
+  std::uint64_t peak_bytes_ = 0;
 };
 
 // The named fields of `soa`, in the order asked; KeyNotFound naming the key and field otherwise.

@@ -14,10 +14,15 @@ std::filesystem::path NpzFileStorage::file_of(const std::string& key) const {
 }
 
 void NpzFileStorage::write(const std::string& key, const SoA& soa) {
+  write_file(key, soa, accounting_.transfers());
+  accounting_.stored(key, soa.nbytes());
+}
+
+void NpzFileStorage::write_file(const std::string& key, const SoA& soa, TransferCounters& transfers) const {
   const std::filesystem::path file = file_of(key);
   const std::filesystem::path partial = partial_file_name(file);
   try {
-    npz::save(partial, soa, {.io = io_});
+    transfers.count_write(soa.nbytes(), [&] { npz::save(partial, soa, {.io = io_}); });
     io::rename_file(partial, file);
   } catch (...) {
     try {
@@ -32,29 +37,37 @@ void NpzFileStorage::write(const std::string& key, const SoA& soa) {
 SoA NpzFileStorage::read(const std::string& key, const std::vector<std::string>* fields) {
   const std::filesystem::path file = file_of(key);
   try {
-    return fields == nullptr ? npz::load(file) : npz::load(file, *fields);
+    return accounting_.transfers().count_read([&] { return fields == nullptr ? npz::load(file) : npz::load(file, *fields); });
   } catch (const KeyNotFound& e) {
     throw KeyNotFound(std::string(e.what()) + " (key '" + key + "')");
   }
 }
 
 LazySoA NpzFileStorage::open(const std::string& key, const npz::LoadOptions& options) {
+  accounting_.transfers().count_open();
   return LazySoA(npz::Archive(file_of(key)), options);
 }
 
-void NpzFileStorage::erase(const std::string& key) { io::remove_file(file_of(key)); }
+void NpzFileStorage::erase(const std::string& key) {
+  io::remove_file(file_of(key));
+  accounting_.erased(key);
+}
 
 StagedStorage::Work NpzFileStorage::stage_write(const std::string& key, const SoA& soa) {
-  return [this, key, soa] { write(key, soa); };
+  accounting_.stored(key, soa.nbytes());
+  // write_file touches only what never changes after construction, and counts into atomics.
+  return [this, key, soa, transfers = accounting_.shared_transfers()] { write_file(key, soa, *transfers); };
 }
 
 StagedStorage::Work NpzFileStorage::stage_erase(const std::string& key) {
+  accounting_.erased(key);
   return [file = file_of(key)] { (void)io::remove_file(file); };
 }
 
 void NpzFileStorage::discard(const std::string& key) noexcept {
   remove_quietly(file_of(key));
   remove_quietly(partial_file_name(file_of(key)));
+  accounting_.erased(key);
 }
 
 }  // namespace soastore::stores

@@ -6,6 +6,7 @@
 
 #include "soastore/io_mode.hpp"
 #include "soastore/store.hpp"
+#include "stores/file_accounting.hpp"
 #include "stores/staged_storage.hpp"
 
 namespace soastore::stores {
@@ -32,11 +33,16 @@ class NpzFileStorage final : public StagedStorage {
   [[nodiscard]] Work stage_erase(const std::string& key) override;
 
   [[nodiscard]] std::filesystem::path file_of(const std::string& key) const;
+  void add_stats(StoreStats& stats) const override { accounting_.add_to(stats); }
 
  private:
+  // Saves "{file}.partial" and renames it into place (the whole of a write, on any thread).
+  void write_file(const std::string& key, const SoA& soa, TransferCounters& transfers) const;
+
   std::filesystem::path prefix_;
   int rank_;
   IoMode io_;
+  FileAccounting accounting_;
 };
 
 }  // namespace soastore::stores

@@ -41,5 +41,6 @@ std::vector<std::string> Store::keys() const { return engine_->keys(); }
 std::size_t Store::size() const { return engine_->size(); }
 const std::optional<std::filesystem::path>& Store::temporary_path() const noexcept { return engine_->temporary_path(); }
 const StoreSettings& Store::settings() const noexcept { return engine_->settings(); }
+StoreStats Store::stats() const { return engine_->stats(); }
 
 }  // namespace soastore

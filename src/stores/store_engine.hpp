@@ -39,6 +39,11 @@ class StoreEngine {
   [[nodiscard]] std::size_t size() const;
   [[nodiscard]] const std::optional<std::filesystem::path>& temporary_path() const noexcept { return path_; }
   [[nodiscard]] const StoreSettings& settings() const noexcept { return settings_; }
+  [[nodiscard]] StoreStats stats() const {
+    StoreStats stats;
+    storage_->add_stats(stats);
+    return stats;
+  }
 
  private:
   // Every key a write was attempted for, in the order first tried: `stored` says whether it
