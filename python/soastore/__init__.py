@@ -13,6 +13,7 @@ from mpi4py import MPI as _MPI  # noqa: F401
 
 from . import _soastore
 from ._soastore import (
+    StoreWarning,
     inspect_genericio,
     io_counters,
     load_npz,
@@ -35,6 +36,7 @@ __all__ = [
     "GenericIOStore",
     "NumpyStore",
     "NpzValue",
+    "StoreWarning",
     *_ERRORS,
     "read_genericio",
     "write_genericio",

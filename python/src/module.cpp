@@ -9,6 +9,7 @@ PYBIND11_MODULE(_soastore, module) {
   module.doc() = "soastore's C++ core (use the `soastore` package, not this module)";
   import_mpi4py_api();
   bind_errors(module);
+  bind_warnings(module);
   bind_partition(module);
   bind_options(module);
   bind_stores(module);

@@ -114,6 +114,7 @@ void BackgroundStorage::push(std::shared_ptr<Job> job) {
   reported_not_yet_.push_back(job);
   const std::lock_guard lock(mutex_);
   in_flight_ += job->bytes;
+  peak_held_ = std::max(peak_held_, in_flight_ + kept_bytes());
   queue_.push_back(std::move(job));
   work_ready_.notify_one();
 }
@@ -179,10 +180,20 @@ void BackgroundStorage::settle(std::optional<std::uint64_t> through) {
     auto latest = latest_.find(job->key);
     const bool is_latest = job->is_write && latest != latest_.end() && latest->second == job->sequence;
     if (is_latest) latest_.erase(latest);
-    if (state[i] == 0) continue;
+    if (state[i] == 0 && !job->is_spill) continue;
+    if (state[i] != 0 && job->is_write && collective) inner_->abandon(job->key);
+    if (job->is_spill) {
+      // Not raised: the caller (BudgetStorage) keeps the value, and hears of the outcome.
+      std::exception_ptr error;
+      if (state[i] != 0) {
+        error = errors[i] ? naming_job(errors[i], job->key, true)
+                          : std::make_exception_ptr(Error("background write of key '" + job->key + "' failed on another rank"));
+      }
+      spill_outcomes_.push_back(SpillOutcome{job->key, job->sequence, error});
+      continue;
+    }
     if (failures++ == 0 && errors[i]) first_failure = naming_job(errors[i], job->key, job->is_write);
     if (job->is_write) {
-      if (collective) inner_->abandon(job->key);
       // The value stays readable from the caller's arrays, unless a later set or remove of the
       // key superseded it (the same on every rank: all decide from the agreed states).
       if (is_latest) kept_[job->key] = std::move(job->held);
@@ -196,6 +207,32 @@ void BackgroundStorage::settle(std::optional<std::uint64_t> through) {
   // failed bit holds its failure: every rank throws it.
   if (collective) mpi::agree_on_error(comm, first_failure);
   if (first_failure) std::rethrow_exception(first_failure);
+}
+
+std::uint64_t BackgroundStorage::spill(const std::string& key, const SoA& soa) {
+  settle();
+  if (inner_->collective()) settle_key(key);
+  auto job = std::make_shared<Job>();
+  job->work = inner_->stage_write(key, soa);
+  job->sequence = next_sequence_++;
+  job->key = key;
+  job->is_spill = true;
+  job->held = soa;
+  kept_.erase(key);
+  latest_[key] = job->sequence;
+  last_spill_ = job->sequence;
+  push(std::move(job));
+  return last_spill_;
+}
+
+std::vector<BackgroundStorage::SpillOutcome> BackgroundStorage::take_spill_outcomes() {
+  return std::exchange(spill_outcomes_, {});
+}
+
+void BackgroundStorage::write_now(const std::string& key, const SoA& soa) {
+  settle(next_sequence_ - 1);
+  inner_->write(key, soa);
+  kept_.erase(key);
 }
 
 void BackgroundStorage::settle_key(const std::string& key) {
@@ -258,6 +295,19 @@ void BackgroundStorage::discard(const std::string& key) noexcept {
 }
 
 void BackgroundStorage::flush() { settle(UINT64_MAX); }
+
+void BackgroundStorage::add_stats(StoreStats& stats) const {
+  inner_->add_stats(stats);
+  stats.bytes_in_memory += bytes_in_flight() + kept_bytes();
+  stats.keys_in_memory += kept_.size();
+  stats.peak_bytes_in_memory = std::max(stats.peak_bytes_in_memory, peak_held_);
+}
+
+std::uint64_t BackgroundStorage::kept_bytes() const {
+  std::uint64_t bytes = 0;
+  for (const auto& [key, value] : kept_) bytes += value.nbytes();
+  return bytes;
+}
 
 void BackgroundStorage::quiesce(bool cancel) noexcept {
   {

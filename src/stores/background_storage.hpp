@@ -69,6 +69,29 @@ class BackgroundStorage final : public Storage {
   void discard(const std::string& key) noexcept override;
   void flush() override;
   void quiesce(bool cancel) noexcept override;
+  // The inner storage's files, plus the arrays held in memory: of writes in flight and of values
+  // whose write failed.
+  void add_stats(StoreStats& stats) const override;
+
+  // For BudgetStorage (stores/budget_storage.hpp). A spill is a background write of a value the
+  // caller keeps in memory until it is complete: it does not count against the bytes in flight
+  // (its memory is the budget's), and its failure is not raised but handed back as an outcome
+  // (collectively: agreed, as every job's), the value staying the caller's to keep.
+  struct SpillOutcome {
+    std::string key;
+    std::uint64_t sequence = 0;  // spill()'s
+    std::exception_ptr error;    // null: the file is complete
+  };
+  // Queues the spill of `key`; returns its sequence number. Throws as write() before queuing.
+  std::uint64_t spill(const std::string& key, const SoA& soa);
+  // The outcomes of spills reported since the last call, in order.
+  [[nodiscard]] std::vector<SpillOutcome> take_spill_outcomes();
+  // Reports the jobs finished by now (collective for a collective storage).
+  void poll() { settle(); }
+  // Waits for every spill queued so far and reports it (collective for a collective storage).
+  void wait_for_spills() { settle(last_spill_); }
+  // Writes `key` on the caller's thread, after every job queued so far: set without background.
+  void write_now(const std::string& key, const SoA& soa);
 
   // For tests: bytes of queued and running writes.
   [[nodiscard]] std::uint64_t bytes_in_flight() const;
@@ -78,6 +101,7 @@ class BackgroundStorage final : public Storage {
     std::uint64_t sequence = 0;
     std::string key;
     bool is_write = true;       // else an erase
+    bool is_spill = false;      // a write whose failure becomes a SpillOutcome
     std::uint64_t bytes = 0;    // counted against the bound until done
     // Touched by the writer thread only until `done`, by the caller's thread only after.
     StagedStorage::Work work;   // released by the writer after running
@@ -99,6 +123,7 @@ class BackgroundStorage final : public Storage {
   void wait_for_room(std::uint64_t bytes);
   void push(std::shared_ptr<Job> job);
   void run_writer(const std::stop_token& stop);
+  [[nodiscard]] std::uint64_t kept_bytes() const;
 
   std::unique_ptr<StagedStorage> inner_;
   Partition partition_;
@@ -109,6 +134,9 @@ class BackgroundStorage final : public Storage {
   std::map<std::string, std::uint64_t, std::less<>> latest_;   // key -> its latest unreported write
   std::map<std::string, SoA, std::less<>> kept_;               // values whose background write failed
   std::uint64_t next_sequence_ = 1;
+  std::uint64_t last_spill_ = 0;
+  std::vector<SpillOutcome> spill_outcomes_;
+  std::uint64_t peak_held_ = 0;  // of bytes in flight plus kept_, as of each push
 
   // Shared with the writer thread.
   mutable std::mutex mutex_;

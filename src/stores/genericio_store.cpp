@@ -2,9 +2,8 @@
 
 #include "genericio/soa_rules.hpp"
 #include "soastore/errors.hpp"
-#include "stores/background_storage.hpp"
 #include "stores/genericio_file_storage.hpp"
-#include "stores/memory_storage.hpp"
+#include "stores/storage_assembly.hpp"
 #include "stores/store_engine.hpp"
 
 namespace soastore {
@@ -13,13 +12,14 @@ namespace {
 std::unique_ptr<stores::Storage> make_storage(const Partition& partition, double box_size,
                                               const std::optional<std::filesystem::path>& path,
                                               const StoreSettings& settings) {
-  if (path && settings.background) {
-    return std::make_unique<stores::BackgroundStorage>(
-        std::make_unique<stores::GenericIOFileStorage>(partition, box_size, *path, settings.io), partition, settings.background_bytes);
-  }
-  if (path) return std::make_unique<stores::GenericIOFileStorage>(partition, box_size, *path, settings.io);
-  return std::make_unique<stores::MemoryStorage>(genericio::check_writable, partition,
-                                                 stores::MemoryStorage::Agreement::Collective);
+  // Values are checked on every rank before they are kept, also in memory, so that the ranks
+  // agree on which keys exist.
+  const stores::StorageKind kind{genericio::check_writable, stores::MemoryStorage::Agreement::Collective,
+                                 [&](const std::filesystem::path& prefix) {
+                                   return std::make_unique<stores::GenericIOFileStorage>(partition, box_size, prefix,
+                                                                                         settings.io);
+                                 }};
+  return stores::assemble_storage(kind, partition, path, settings);
 }
 
 std::string describe(const std::optional<std::filesystem::path>& path) {

@@ -1,8 +1,7 @@
 #include "soastore/numpy_store.hpp"
 
 #include "soastore/errors.hpp"
-#include "stores/background_storage.hpp"
-#include "stores/memory_storage.hpp"
+#include "stores/storage_assembly.hpp"
 #include "stores/npz_file_storage.hpp"
 #include "stores/store_engine.hpp"
 
@@ -11,14 +10,12 @@ namespace {
 
 std::unique_ptr<stores::Storage> make_storage(const Partition& partition, const std::optional<std::filesystem::path>& path,
                                               const StoreSettings& settings) {
-  // Each rank keeps its own file per key: nothing to agree on with the other ranks.
-  if (path && settings.background) {
-    return std::make_unique<stores::BackgroundStorage>(
-        std::make_unique<stores::NpzFileStorage>(*path, partition.rank(), settings.io), partition, settings.background_bytes);
-  }
-  if (path) return std::make_unique<stores::NpzFileStorage>(*path, partition.rank(), settings.io);
-  // Any arrays are fine and nothing is collective: each rank keeps its own values.
-  return std::make_unique<stores::MemoryStorage>([](const SoA&) {}, partition, stores::MemoryStorage::Agreement::PerRank);
+  // Any arrays are fine, and nothing is collective: each rank keeps its own values and files.
+  const stores::StorageKind kind{[](const SoA&) {}, stores::MemoryStorage::Agreement::PerRank,
+                                 [&](const std::filesystem::path& prefix) {
+                                   return std::make_unique<stores::NpzFileStorage>(prefix, partition.rank(), settings.io);
+                                 }};
+  return stores::assemble_storage(kind, partition, path, settings);
 }
 
 std::string describe(const std::optional<std::filesystem::path>& path) {
