@@ -14,127 +14,18 @@
 #include <mutex>
 #include <thread>
 
+#include "background_support.hpp"
 #include "mpi_call_counter.hpp"
 #include "reliability_support.hpp"
 #include "soastore/genericio_mpi.hpp"
 #include "stores/background_storage.hpp"
 #include "stores/file_names.hpp"
-#include "stores/genericio_file_storage.hpp"
-#include "stores/npz_file_storage.hpp"
 #include "support/test_paths.hpp"
 
 using namespace soastore;
 using namespace soastore::testing;
 
 namespace {
-
-// A gate in the system-call table: pwrite, pwritev and unlink wait until it opens. `entered`
-// counts calls that reached it, so a test knows the writer thread is inside a write.
-struct GateState {
-  std::mutex mutex;
-  std::condition_variable changed;
-  bool open = true;
-  int entered = 0;
-};
-GateState gate_state;
-
-void pass_gate() {
-  std::unique_lock lock(gate_state.mutex);
-  ++gate_state.entered;
-  gate_state.changed.notify_all();
-  gate_state.changed.wait(lock, [] { return gate_state.open; });
-}
-ssize_t gated_pwrite(int fd, const void* buffer, size_t count, off_t offset) {
-  pass_gate();
-  return io::os_system_calls().pwrite(fd, buffer, count, offset);
-}
-ssize_t gated_pwritev(int fd, const iovec* iov, int count, off_t offset) {
-  pass_gate();
-  return io::os_system_calls().pwritev(fd, iov, count, offset);
-}
-int gated_unlink(const char* path) {
-  pass_gate();
-  return io::os_system_calls().unlink(path);
-}
-
-class ClosedGate {
- public:
-  ClosedGate() : saved_(io::system_calls()) {
-    {
-      const std::lock_guard lock(gate_state.mutex);
-      gate_state.open = false;
-      gate_state.entered = 0;
-    }
-    io::SystemCalls calls = io::os_system_calls();
-    calls.pwrite = gated_pwrite;
-    calls.pwritev = gated_pwritev;
-    calls.unlink = gated_unlink;
-    io::system_calls() = calls;  // before any job is queued: the queue's mutex orders it
-  }
-  // Waits until a call is held at the gate (the writer thread is in the middle of its work).
-  void wait_entered() {
-    std::unique_lock lock(gate_state.mutex);
-    gate_state.changed.wait(lock, [] { return gate_state.entered > 0; });
-  }
-  void open() {
-    const std::lock_guard lock(gate_state.mutex);
-    gate_state.open = true;
-    gate_state.changed.notify_all();
-  }
-  // Open first, then flush the store, then let the gate go (restores the real calls).
-  ~ClosedGate() {
-    open();
-    io::system_calls() = saved_;
-  }
-  ClosedGate(const ClosedGate&) = delete;
-  ClosedGate& operator=(const ClosedGate&) = delete;
-
- private:
-  io::SystemCalls saved_;
-};
-
-struct GenericIOKind {
-  using Store = GenericIOStore;
-  static constexpr bool kCollective = true;
-  static Store make(const Partition& p, const std::filesystem::path& prefix, StoreOptions options) {
-    return Store(p, 1.0, prefix, options);
-  }
-  static std::unique_ptr<stores::StagedStorage> storage(const Partition& p, const std::filesystem::path& prefix) {
-    return std::make_unique<stores::GenericIOFileStorage>(p, 1.0, prefix);
-  }
-  static std::filesystem::path file(const std::filesystem::path& prefix, const std::string& key) {
-    return stores::genericio_file_name(prefix, key);
-  }
-  // The rank whose writer thread touches the file when only one does (rank 0 unlinks it).
-  static bool unlinks_here() { return world_rank() == 0; }
-  static SoA read_file(const std::filesystem::path& file) { return genericio::read(MPI_COMM_WORLD, file); }
-};
-
-struct NumpyKind {
-  using Store = NumpyStore;
-  static constexpr bool kCollective = false;
-  static Store make(const Partition& p, const std::filesystem::path& prefix, StoreOptions options) {
-    return Store(p, prefix, options);
-  }
-  static std::unique_ptr<stores::StagedStorage> storage(const Partition&, const std::filesystem::path& prefix) {
-    return std::make_unique<stores::NpzFileStorage>(prefix, world_rank());
-  }
-  static std::filesystem::path file(const std::filesystem::path& prefix, const std::string& key) {
-    return stores::npz_file_name(prefix, key, world_rank());
-  }
-  static bool unlinks_here() { return true; }
-  static SoA read_file(const std::filesystem::path& file) { return npz::load(file); }
-};
-
-// Whether `file` exists, once every rank got here (rank 0 creates the shared GenericIO file), and
-// before any rank goes on: a store call that follows may make no collective call (nothing
-// pending), and so would not keep rank 0 from deleting the file while another rank still looks.
-bool exists_everywhere(const std::filesystem::path& file) {
-  MPI_Barrier(MPI_COMM_WORLD);
-  const bool exists = std::filesystem::exists(file);
-  MPI_Barrier(MPI_COMM_WORLD);
-  return exists;
-}
 
 template <class Kind>
 class Background : public ::testing::Test {
@@ -150,8 +41,7 @@ class Background : public ::testing::Test {
   }
 };
 
-using Kinds = ::testing::Types<GenericIOKind, NumpyKind>;
-TYPED_TEST_SUITE(Background, Kinds);
+TYPED_TEST_SUITE(Background, StoreKinds);
 
 TYPED_TEST(Background, SetReturnsBeforeTheDataIsOnDisk) {
   auto store = this->make();
