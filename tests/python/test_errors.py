@@ -37,7 +37,7 @@ def test_details_reach_every_class():
 def test_every_cpp_kind_has_a_python_class():
     names = {"KeyNotFound": "KeyNotFoundError", "InvalidKey": "InvalidKeyError", "InvalidData": "InvalidDataError",
              "CorruptFile": "CorruptFileError", "LayoutMismatch": "LayoutMismatchError",
-             "InvalidOption": "InvalidOptionError"}
+             "InvalidOption": "InvalidOptionError", "MemoryLimitExceeded": "MemoryLimitError"}
     kinds = set(_ErrorKind.__members__) - {"Generic", "IoError"}
     assert kinds == set(names)
     for kind in kinds:

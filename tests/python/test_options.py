@@ -41,7 +41,8 @@ def test_every_option_is_listed_with_its_variable():
 
 def test_the_environment_sets_what_code_leaves_unset(partition, scratch, keep_files_variable):
     assert soastore.NumpyStore(partition).settings == {"keep_files": False, "io": "auto", "background": False,
-                                                       "background_bytes": 256 << 20}
+                                                       "background_bytes": 256 << 20, "memory_budget": None,
+                                                       "spill_target": 0.8, "memory_limit": None}
     keep_files_variable("1")
     store = soastore.NumpyStore(partition, scratch / "env")
     assert store.settings["keep_files"] is True

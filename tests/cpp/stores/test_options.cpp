@@ -76,3 +76,43 @@ TEST(StoreOptions, EveryOptionIsDescribed) {
   EXPECT_EQ(options.front().environment_variable, "SOASTORE_KEEP_FILES");
   for (const OptionDescription& option : options) EXPECT_FALSE(option.description.empty()) << option.name;
 }
+
+TEST(StoreOptions, ByteCountsTakeBinaryUnits) {
+  const auto bytes = [](const char* text) { return parse_option_value<ByteCount>("b", text); };
+  EXPECT_EQ(bytes("512"), 512u);
+  for (const char* text : {"4g", "4G", "4GiB", "4gib", "4GB", "4096m", "4194304k"}) EXPECT_EQ(bytes(text), 4ull << 30) << text;
+  EXPECT_EQ(bytes("1.5GiB"), 3ull << 29);
+  EXPECT_EQ(bytes("1t"), 1ull << 40);
+  for (const char* text : {"", "g", "GiB", "-1", "1e9", "4 GiB", "4x", "99999999999999999999", "16777216t", "1.2.3"}) {
+    EXPECT_THROW((void)bytes(text), InvalidOption) << text;
+  }
+}
+
+TEST(StoreOptions, MemoryAmountsAreNoneBytesOrAFraction) {
+  const auto amount = [](const char* text) { return parse_option_value<MemoryAmount>("memory_budget", text); };
+  EXPECT_EQ(amount("none"), MemoryAmount{});
+  EXPECT_EQ(amount("None"), MemoryAmount{});
+  EXPECT_EQ(amount("4GiB"), MemoryAmount::of_bytes(4ull << 30));
+  EXPECT_EQ(amount("1"), MemoryAmount::of_bytes(1));  // digits alone are bytes
+  EXPECT_EQ(amount("0.25"), MemoryAmount::share(0.25));
+  EXPECT_EQ(amount("25%"), MemoryAmount::share(0.25));
+  EXPECT_EQ(amount("100%"), MemoryAmount::share(1.0));
+  for (const char* text : {"0%", "0.0", "1.5", "150%", "-25%", "lots", "25%GiB"}) {
+    EXPECT_THROW((void)amount(text), InvalidOption) << text;
+  }
+  EXPECT_EQ(format_option_value(MemoryAmount::share(0.25)), "25%");
+  EXPECT_EQ(format_option_value(MemoryAmount::of_bytes(1024)), "1024");
+  EXPECT_EQ(format_option_value(MemoryAmount{}), "none");
+}
+
+TEST(StoreOptions, TheBudgetComesFromTheEnvironmentForDropInUsers) {
+  const ScopedEnvironment budget("SOASTORE_MEMORY_BUDGET", "4GiB");
+  const ScopedEnvironment target("SOASTORE_SPILL_TARGET", "60%");
+  const StoreSettings settings = resolve_options({});
+  EXPECT_EQ(settings.memory_budget, MemoryAmount::of_bytes(4ull << 30));
+  EXPECT_DOUBLE_EQ(settings.spill_target, 0.6);
+  EXPECT_FALSE(settings.memory_limit.is_set());
+  EXPECT_FALSE(resolve_options({.memory_budget = MemoryAmount{}}).memory_budget.is_set()) << "code wins";
+  const ScopedEnvironment bad("SOASTORE_SPILL_TARGET", "2");
+  EXPECT_THROW((void)resolve_options({}), InvalidOption);
+}
