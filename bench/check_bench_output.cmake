@@ -5,7 +5,9 @@
 #    mpiexec (it starts the job itself, in a cgroup v1 memory group). Without such groups (no
 #    cgroup v1 memory controller, not root) the mode says "not run" and exits 0: the test passes,
 #    and the test's SKIP_REGULAR_EXPRESSION can report it as skipped.
-# Usage: cmake -DMPIEXEC=... -DRANKS=n -DSOASTORE=... -DDIR=... [-DMODE=memory-limited] -P check_bench_output.cmake
+#  * MODE=budget: `soastore bench --quick --workloads budget --plot DIR/budget.png` under mpiexec:
+#    the budget table for both stores, and the plot drawn (bench/plot_budget.py, matplotlib).
+# Usage: cmake -DMPIEXEC=... -DRANKS=n -DSOASTORE=... -DDIR=... [-DMODE=memory-limited|budget] -P check_bench_output.cmake
 if(MODE STREQUAL "memory-limited")
   # 336 MB of data on 2 ranks against a 200 MB limit; the ranks themselves hold about 130 MB.
   set(command ${SOASTORE} bench --quick --memory-limit 200M --ranks ${RANKS} --mpiexec ${MPIEXEC} --dir ${DIR})
@@ -14,6 +16,12 @@ if(MODE STREQUAL "memory-limited")
                "merger tree [0-9x]+ +GenericIOStore +[0-9.]+ GB/s" "merger tree [0-9x]+ +NumpyStore +[0-9.]+ GB/s"
                # The data is larger than the limit, so charges must have hit it: the group was in force.
                "memory group over the whole job: [^\n]+ failcnt [1-9][0-9]*, OOM kills 0; removed")
+elseif(MODE STREQUAL "budget")
+  file(REMOVE ${DIR}/budget.png)
+  set(command ${MPIEXEC} -n ${RANKS} ${SOASTORE} bench --quick --workloads budget --dir ${DIR} --plot ${DIR}/budget.png)
+  set(expected "memory budget: merger tree 3x4x10000" "GenericIOStore +memory +[0-9.]+ " "GenericIOStore +disk +[0-9.]+ "
+               "NumpyStore +budget 25% +[0-9.]+ MB" "NumpyStore +budget 100% [^
+]+no file: met")
 else()
   set(command ${MPIEXEC} -n ${RANKS} ${SOASTORE} bench --quick --dir ${DIR})
   set(expected "workload +contender +op" "catalog 4 MB +raw write/read +set" "merger tree 3x4x10000 +memcpy"
@@ -35,6 +43,9 @@ endforeach()
 # A store that threw or returned other data than it was given is a bug, not a slow result.
 if(output MATCHES "failed: ")
   message(FATAL_ERROR "a contender failed (see the table)")
+endif()
+if(MODE STREQUAL "budget" AND NOT EXISTS ${DIR}/budget.png)
+  message(FATAL_ERROR "--plot drew no ${DIR}/budget.png")
 endif()
 # The group and the scratch directory are gone (DIR is this test's own: no other run is in it).
 if(MODE STREQUAL "memory-limited")

@@ -96,6 +96,12 @@ ResolvedOptions resolve(const BenchOptions& options) {
   resolved.dir = options.dir;
   resolved.workloads = options.workloads;
   resolved.fsync = options.fsync;
+  resolved.budgets = options.budgets;
+  for (const int percent : resolved.budgets) {
+    if (percent <= 0) throw InvalidData("--budgets are positive percentages of the data per rank");
+  }
+  resolved.plot = options.plot;
+  if (options.plot) resolved.budget_trace = std::filesystem::path(*options.plot).replace_extension(".csv");
   if (resolved.steps <= 0 || resolved.fields <= 0 || resolved.reps <= 0 || resolved.latency_calls <= 0) {
     throw InvalidData("--steps, --fields, --reps and --latency-calls must be positive");
   }

@@ -31,6 +31,8 @@ struct BenchOptions {
   std::optional<std::vector<std::string>> contenders;
   std::string store_options;  // "name=value ..." for the default store contenders
   std::optional<double> compute;  // merger tree: seconds of busy CPU after each set (0: none)
+  std::vector<int> budgets = {25, 50, 100};  // budget workload: budgets in percent of the data per rank
+  std::optional<std::filesystem::path> plot;  // budget workload: draw the bytes held over the steps
 
   // Memory-limited mode (bench/memory_limited.hpp): the merger tree in a memory group of this limit.
   std::optional<std::string> memory_limit;  // "3G"; set: the mode runs instead of the workloads
@@ -53,6 +55,9 @@ struct ResolvedOptions {
   bool fsync = false;
   std::vector<StoreSpec> stores;  // the store contenders, in table order
   double compute_seconds = 0;
+  std::vector<int> budgets;                   // percent of the data per rank
+  std::filesystem::path budget_trace;         // CSV of the bytes held per step, or empty
+  std::optional<std::filesystem::path> plot;  // PNG the trace is drawn into
   std::size_t memory_limit = 0;               // 0: not the memory-limited mode
   std::filesystem::path memory_group;         // inside the mode's job: the group it runs in
 };

@@ -79,12 +79,44 @@ void print_memory_limited_header(const Partition& partition, const ResolvedOptio
   std::printf("\n");
 }
 
-// Inside the memory-limited mode's job: the pattern in the group, and its table.
+void print_budget_header(const ResolvedOptions& options) {
+  std::printf("\nmemory budget: merger tree %dx%dx%zu per rank, step by step, a fresh SoA per step dropped after its "
+              "set; memory: no path; disk: no budget; budget N%%: memory_budget = N%% of the data per rank\n",
+              options.steps, options.fields, options.rows);
+  std::printf("time s: the slowest rank's seconds inside the store's calls (set, flush, get_field, remove); peak "
+              "RSS/rank: the largest rank's peak resident memory above its start; written: bytes all ranks wrote\n\n");
+}
+
+// Rank 0 draws the trace the budget workload wrote (bench/plot_budget.py).
+int draw_budget_plot(const ResolvedOptions& options) {
+  if (!options.plot) return 0;
+  const std::string command = std::string(SOASTORE_PYTHON) + " " SOASTORE_PLOT_BUDGET " '" +
+                              options.budget_trace.string() + "' '" + options.plot->string() + "'";
+  const int status = std::system(command.c_str());
+  if (status != 0) std::fprintf(stderr, "soastore bench: drawing the plot failed: %s\n", command.c_str());
+  return status == 0 ? 0 : 1;
+}
+
+int run_budget(const Partition& partition, const WorkloadContext& context) {
+  const TextTable table = run_budget_workload(context);
+  if (partition.rank() != 0) return 0;
+  print_budget_header(context.options);
+  print_text_table(stdout, table);
+  std::fflush(stdout);
+  return draw_budget_plot(context.options);
+}
+
+// Inside the memory-limited mode's job: the pattern in the group, and its table (or the budget
+// workload's, when asked for).
 int run_in_memory_group(const ResolvedOptions& resolved) {
   const std::string load_at_start = load_average();
   Partition partition;
   ScratchDir scratch(resolved.dir, partition.comm());
   const WorkloadContext context{partition, resolved, scratch.path()};
+  if (wants(resolved, "budget")) {
+    if (partition.rank() == 0) print_memory_limited_header(partition, resolved, scratch.path(), load_at_start);
+    return run_budget(partition, context);
+  }
   const TextTable table = run_memory_limited_workload(context);
   if (partition.rank() == 0) {
     print_memory_limited_header(partition, resolved, scratch.path(), load_at_start);
@@ -114,12 +146,12 @@ int run_bench(const BenchOptions& options) {
   if (wants(resolved, "merger-tree")) append(run_merger_tree_workload(context));
   if (wants(resolved, "latency")) append(run_latency_workload(context));
 
-  if (partition.rank() == 0) {
+  if (partition.rank() == 0 && !rows.empty()) {
     print_header(partition, resolved, scratch.path(), load_at_start);
     print_table(stdout, rows);
     std::fflush(stdout);
   }
-  return 0;
+  return wants(resolved, "budget") ? run_budget(partition, context) : 0;
 }
 
 }  // namespace soastore::bench

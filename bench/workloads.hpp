@@ -25,6 +25,10 @@ struct WorkloadContext {
 // The memory-limited mode's table: the merger-tree pattern with the group's figures per phase
 // (options.memory_group), the O_DIRECT and buffered raw baselines and the stores.
 [[nodiscard]] TextTable run_memory_limited_workload(const WorkloadContext& context);
+// (4) The memory budget: the merger tree step by step with fresh data per step, all in memory,
+// all on disk and with budgets of options.budgets percent of the data per rank (docs/budget.md);
+// writes the per-step bytes in memory and on disk to options.budget_trace when set.
+[[nodiscard]] TextTable run_budget_workload(const WorkloadContext& context);
 // (3) Memory mode: the latency of set and get for a small and a large SoA.
 [[nodiscard]] std::vector<Row> run_latency_workload(const WorkloadContext& context);
 

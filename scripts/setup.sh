@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev              # C++ tests
   clang libclang-rt-14-dev               # libFuzzer targets and sanitizer runtimes
   python3-dev python3-numpy python3-mpi4py python3-pytest pybind11-dev  # Python bindings
+  python3-matplotlib                     # bench/plot_budget.py (soastore bench --plot)
   python3-venv python3-wheel             # `pip install .` into a venv (ensurepip's pip and setuptools; bdist_wheel)
   unzip                                  # `unzip -t` as an oracle for our zip writer
 )

@@ -26,9 +26,11 @@ void add_bench_command(CLI::App& app) {
                       "Memory mode: timed calls per repetition (default 1000; --quick 50)");
   command->add_option("--dir", options->dir, "Scratch directory; a run-PID subdirectory is made and removed")
       ->capture_default_str();
-  command->add_option("--workloads", options->workloads, "Any of catalog, merger-tree, latency")
+  command->add_option("--workloads", options->workloads,
+                      "Any of catalog, merger-tree, latency, budget (the memory budget: memory, disk and --budgets, "
+                      "step by step with fresh data; not in the default list)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"catalog", "merger-tree", "latency"}))
+      ->check(CLI::IsMember({"catalog", "merger-tree", "latency", "budget"}))
       ->capture_default_str();
   command->add_flag("--fsync", options->fsync, "The raw baseline calls fsync() before close()");
   command->add_flag("--quick", options->quick, "Small sizes and few repetitions: checks that it runs (CI)");
@@ -40,6 +42,13 @@ void add_bench_command(CLI::App& app) {
                       "Store options for --store's contenders, e.g. \"keep_files=false\" (a bare name means true)");
   command->add_option("--compute", options->compute,
                       "Merger tree: seconds of busy CPU after each set (a compute phase); adds the time in set() alone");
+  command->add_option("--budgets", options->budgets,
+                      "Budget workload: memory_budget values in percent of the data per rank")
+      ->delimiter(',')
+      ->capture_default_str();
+  command->add_option("--plot", options->plot,
+                      "Budget workload: draw the bytes in memory and on disk over the steps into this PNG (and "
+                      "write them to the same name .csv); needs python3-matplotlib");
   command->add_option("--memory-limit", options->memory_limit,
                       "Memory-limited mode, run WITHOUT mpirun: the merger tree on --ranks ranks in a cgroup v1 memory "
                       "group of this limit (e.g. 3G; defaults 50x20x675000 per rank, --quick 6x4x1000000, 1 rep) "
