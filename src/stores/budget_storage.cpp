@@ -36,12 +36,23 @@ BudgetStorage::BudgetStorage(MemoryStorage::Validator validate, Partition partit
   if (!disk_) limits_.budget.reset();  // nowhere to spill to
 }
 
-void BudgetStorage::validate(const SoA& soa) const {
-  if (collective_) {
-    mpi::run_collectively(partition_.comm(), [&] { validate_(soa); });
-  } else {
+BudgetStorage::Plan BudgetStorage::validate_and_plan(const std::string& key, const SoA& soa) const {
+  if (!collective_) {
     validate_(soa);
+    return plan_set(key, soa.nbytes());
   }
+  std::exception_ptr invalid;
+  Plan local;
+  try {
+    validate_(soa);
+    local = plan_set(key, soa.nbytes());
+  } catch (...) {
+    invalid = std::current_exception();
+    local.invalid = true;
+  }
+  const Plan plan = agree(local);
+  if (plan.invalid) mpi::agree_on_error(partition_.comm(), invalid);  // throws on every rank
+  return plan;
 }
 
 BudgetStorage::Plan BudgetStorage::plan_set(const std::string& key, std::uint64_t bytes) const {
@@ -59,6 +70,7 @@ BudgetStorage::Plan BudgetStorage::plan_set(const std::string& key, std::uint64_
   const std::uint64_t held_after = held_ - replaced + bytes;
   plan.over_limit = limits_.hard_limit && held_after > *limits_.hard_limit;
   const bool over_budget = limits_.budget && held_after > *limits_.budget;
+  plan.wait_for_spills = over_budget && spilling_ > replaced_spilling;
   if (!over_budget && !(plan.over_limit && disk_)) return plan;
 
   // Spill until what is not being spilled fits the target (and, over the limit, the limit too:
@@ -82,9 +94,10 @@ BudgetStorage::Plan BudgetStorage::plan_set(const std::string& key, std::uint64_
 
 BudgetStorage::Plan BudgetStorage::agree(const Plan& local) const {
   if (!collective_) return local;
-  std::uint64_t values[3] = {local.to_disk ? 1U : 0U, local.spills, local.over_limit ? 1U : 0U};
-  mpi::check(MPI_Allreduce(MPI_IN_PLACE, values, 3, MPI_UINT64_T, MPI_MAX, partition_.comm()), "MPI_Allreduce");
-  return Plan{values[0] != 0, values[1], values[2] != 0};
+  std::uint64_t values[5] = {local.invalid ? 1U : 0U, local.to_disk ? 1U : 0U, local.spills,
+                             local.over_limit ? 1U : 0U, local.wait_for_spills ? 1U : 0U};
+  mpi::check(MPI_Allreduce(MPI_IN_PLACE, values, 5, MPI_UINT64_T, MPI_MAX, partition_.comm()), "MPI_Allreduce");
+  return Plan{values[0] != 0, values[1] != 0, values[2], values[3] != 0, values[4] != 0};
 }
 
 void BudgetStorage::spill_least_recently_used(std::uint64_t count, const std::string& except) {
@@ -141,12 +154,12 @@ void BudgetStorage::drop(const std::string& key) {
 
 void BudgetStorage::write(const std::string& key, const SoA& soa) {
   absorb_spill_outcomes();
-  validate(soa);
   const std::uint64_t bytes = soa.nbytes();
-  Plan plan = agree(plan_set(key, bytes));
-  if (plan.over_limit && disk_) {
-    // Make room: spill what the plan says and wait until those files are complete.
-    spill_least_recently_used(plan.spills, key);
+  Plan plan = validate_and_plan(key, soa);
+  if (disk_ && (plan.over_limit || plan.wait_for_spills)) {
+    // Make room: over the limit, spill what the plan says first; then wait until the files being
+    // written are complete, which releases their memory, and plan again.
+    if (plan.over_limit) spill_least_recently_used(plan.spills, key);
     disk_->wait_for_spills();
     absorb_spill_outcomes();
     plan = agree(plan_set(key, bytes));

@@ -76,15 +76,23 @@ class BudgetStorage final : public Storage {
   };
   // What one set needs, decided on this rank (then agreed, for a collective store).
   struct Plan {
+    bool invalid = false;      // the value failed validation (set raises)
     bool to_disk = false;
     std::uint64_t spills = 0;  // least recently used values to spill
     bool over_limit = false;
+    // Spills still running would leave the new value beyond the budget: wait for them first.
+    // This is the budget's back-pressure: spills that cannot keep up slow the sets down instead
+    // of letting what is held grow.
+    bool wait_for_spills = false;
   };
 
   [[nodiscard]] Plan plan_set(const std::string& key, std::uint64_t bytes) const;
-  // Collectively: the plan every rank follows (the most any rank needs). Per rank: `local`.
+  // Collectively: the plan every rank follows (the most any rank needs), in one allreduce. Per
+  // rank: `local`.
   [[nodiscard]] Plan agree(const Plan& local) const;
-  void validate(const SoA& soa) const;
+  // Validates `soa` and plans its set. Collectively, a value invalid on any rank raises the same
+  // error on every rank (the agreement on the plan tells all ranks; the error's text follows).
+  [[nodiscard]] Plan validate_and_plan(const std::string& key, const SoA& soa) const;
   // Spills the `count` least recently used values in memory other than `except`.
   void spill_least_recently_used(std::uint64_t count, const std::string& except);
   // Applies the outcomes of finished spills (the disk reports them agreed).

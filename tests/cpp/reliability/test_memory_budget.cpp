@@ -1,9 +1,9 @@
 // The memory_budget and memory_limit options (issue 13) on 1-4 ranks, for both stores: values
 // stay in memory within the budget, the least recently used spill with hysteresis, a value
 // larger than the budget goes straight to disk, a value being spilled is read from memory, the
-// ranks of a GenericIOStore make the same decisions although they hold different amounts, a full
-// disk (a real small ext4, and ENOSPC injected on one rank) keeps the value in memory with one
-// warning, the hard limit raises MemoryLimitExceeded on every rank before anything is lost, and
+// ranks of a GenericIOStore make the same decisions although they hold different amounts, spills
+// that cannot keep up hold the next set back, a full disk (a real small ext4, and ENOSPC injected
+// on one rank) keeps the value in memory with one warning, the hard limit raises MemoryLimitExceeded on every rank before anything is lost, and
 // stats() counts all of it. Without the options nothing changes (budget none: every value on disk).
 #include <gtest/gtest.h>
 
@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "background_support.hpp"
@@ -153,6 +155,28 @@ TYPED_TEST(MemoryBudget, AValueBeingSpilledIsReadFromMemory) {
   EXPECT_TRUE(this->on_disk(store, "first"));
   EXPECT_EQ(store.stats().bytes_in_memory, unit);  // released once its file was complete
   expect_same(store.get("first"), first);
+}
+
+TYPED_TEST(MemoryBudget, SpillsThatCannotKeepUpHoldTheNextSetBack) {
+  const std::uint64_t unit = value_bytes();
+  auto store = this->make_with_budget(unit * 3 / 2);
+  store.set("a", rank_soa(kRows, 1));
+  {
+    ClosedGate gate;
+    store.set("b", rank_soa(kRows, 2));  // spills a, whose write is held at the gate
+    gate.wait_entered();
+    std::thread opener([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      gate.open();
+    });
+    // a, b and c would be held at once: the set waits for a's file instead, then spills b.
+    store.set("c", rank_soa(kRows, 3));
+    opener.join();
+    store.flush();
+  }
+  EXPECT_EQ(store.stats().peak_bytes_in_memory, 2 * unit);
+  EXPECT_EQ(store.stats().spills, 2u);
+  for (int i = 1; i <= 3; ++i) expect_same(store.get(std::string(1, static_cast<char>('a' + i - 1))), rank_soa(kRows, i));
 }
 
 TYPED_TEST(MemoryBudget, RemoveAndPopFindValuesWhereverTheyAre) {
