@@ -41,8 +41,8 @@ constexpr int kFailed = 1;   // failed here (its write, remove or rename)
 constexpr int kNotDone = 2;  // queued or running here
 
 void or_over_ranks(std::vector<int>& state, MPI_Comm comm) {
-  mpi::check(MPI_Allreduce(MPI_IN_PLACE, state.data(), static_cast<int>(state.size()), MPI_INT, MPI_BOR, comm),
-             "MPI_Allreduce");
+  // Often right after this rank's writer finished and before another's did: wait without spinning.
+  mpi::allreduce_in_place(state.data(), static_cast<int>(state.size()), MPI_INT, MPI_BOR, comm);
 }
 
 void print_unreported(const std::exception_ptr& error) {

@@ -96,7 +96,7 @@ BudgetStorage::Plan BudgetStorage::agree(const Plan& local) const {
   if (!collective_) return local;
   std::uint64_t values[5] = {local.invalid ? 1U : 0U, local.to_disk ? 1U : 0U, local.spills,
                              local.over_limit ? 1U : 0U, local.wait_for_spills ? 1U : 0U};
-  mpi::check(MPI_Allreduce(MPI_IN_PLACE, values, 5, MPI_UINT64_T, MPI_MAX, partition_.comm()), "MPI_Allreduce");
+  mpi::allreduce_in_place(values, 5, MPI_UINT64_T, MPI_MAX, partition_.comm());
   return Plan{values[0] != 0, values[1] != 0, values[2], values[3] != 0, values[4] != 0};
 }
 
