@@ -64,7 +64,8 @@ StagedStorage::Work GenericIOFileStorage::stage_erase(const std::string& key) {
 SoA GenericIOFileStorage::read(const std::string& key, const std::vector<std::string>* fields) {
   std::optional<std::vector<std::string>> variables;
   if (fields != nullptr) variables = *fields;
-  return genericio::read(partition_.comm(), file_of(key), variables, genericio::Mismatch::Disallowed);
+  return genericio::read(partition_.comm(), file_of(key), variables,
+                         genericio::ReadOptions{.mismatch = genericio::Mismatch::Disallowed, .io = io_});
 }
 
 void GenericIOFileStorage::erase(const std::string& key) {
