@@ -45,8 +45,8 @@ void read_raw(SourceFile& source, const std::vector<const BlockRead*>& reads, Io
     Trailer trailer{};
     std::uint64_t crc = 0;
     const std::uint64_t offset = offset_of(read);
-    const std::size_t got = reader.read_chunks(read->destination, offset, trailer,
-                                            [&](std::span<const std::byte> chunk) { crc = io::crc64_xz(chunk, crc); });
+    const auto checksum = [&](std::span<const std::byte> chunk) { crc = io::crc64_xz(chunk, crc); };
+    const std::size_t got = reader.read_chunks(read->destination, offset, trailer, checksum);
     if (got != read->destination.size() + kTrailerSize) {
       corrupt(source, *read, "the file ends at byte " + std::to_string(offset + got) + " (truncated while reading)");
     }

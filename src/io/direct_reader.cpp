@@ -66,7 +66,8 @@ std::size_t DirectReader::read_direct(std::span<std::byte> data, std::uint64_t o
       const std::uint64_t start = align_down(at, kDirectAlignment);
       const auto skip = static_cast<std::size_t>(at - start);
       const std::size_t wanted = in_phase && data_left >= kDirectAlignment ? kDirectAlignment - skip : total - done;
-      const auto length = static_cast<std::size_t>(std::min<std::uint64_t>(kStagingBytes, align_up(skip + wanted, kDirectAlignment)));
+      const auto length = static_cast<std::size_t>(
+          std::min<std::uint64_t>(kStagingBytes, align_up(skip + wanted, kDirectAlignment)));
       std::byte* buffer = bounce(length);
       const std::size_t got = direct_->read_at(std::span(buffer, length), start);
       const std::size_t needed = std::min(length - skip, total - done);

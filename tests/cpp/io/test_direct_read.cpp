@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -130,19 +132,21 @@ TEST_F(DirectReaderTest, BitExactForEveryMixOfAlignments) {
   const auto contents = pattern(kStagingBytes + 3 * kDirectAlignment + 12345);
   write_file(scratch / "f", contents);
   File file = File::open_read(scratch / "f");
-  for (const std::size_t offset : {std::size_t{0}, std::size_t{1}, std::size_t{4095}, std::size_t{4096}, std::size_t{8209}}) {
-    for (const std::size_t length : {std::size_t{0}, std::size_t{1}, std::size_t{100}, std::size_t{4095}, std::size_t{4096},
-                                     std::size_t{4097}, std::size_t{(1 << 20) + 3}, kStagingBytes + 2 * kDirectAlignment + 5}) {
+  const std::size_t offsets[] = {0, 1, 4095, 4096, 8209};
+  const std::size_t lengths[] = {0, 1, 100, 4095, 4096, 4097, (1 << 20) + 3, kStagingBytes + 2 * kDirectAlignment + 5};
+  for (const std::size_t offset : offsets) {
+    for (const std::size_t length : lengths) {
       // In phase with the file (straight reads), and out of phase (through the bounce buffer).
       for (const std::size_t misalignment : {offset % kDirectAlignment, (offset + 8) % kDirectAlignment}) {
-        SCOPED_TRACE(::testing::Message() << "offset " << offset << " length " << length << " misalignment " << misalignment);
+        SCOPED_TRACE(::testing::Message() << "offset " << offset << " length " << length << " misalignment "
+                                          << misalignment);
         DirectReader reader(file, true);
         ASSERT_TRUE(reader.direct());
         GuardedBuffer data(length, misalignment);
         std::array<std::byte, 8> tail{};
         std::uint64_t crc = 0;
-        const std::size_t got =
-            reader.read_chunks(data.span(), offset, tail, [&](std::span<const std::byte> chunk) { crc = crc64_xz(chunk, crc); });
+        const auto checksum = [&](std::span<const std::byte> chunk) { crc = crc64_xz(chunk, crc); };
+        const std::size_t got = reader.read_chunks(data.span(), offset, tail, checksum);
         ASSERT_EQ(got, length + tail.size());
         const std::span<const std::byte> expected(contents.data() + offset, length);
         EXPECT_TRUE(std::equal(expected.begin(), expected.end(), data.span().begin()));
