@@ -55,6 +55,17 @@ enum class Mismatch {
   Redistribute,  // whole file ranks go to reader ranks in contiguous ranges, as the reference does
 };
 
+struct ReadOptions {
+  Mismatch mismatch = Mismatch::Disallowed;
+  // Buffered by default. Direct (and auto, when this rank reads at least kDirectIoThreshold bytes
+  // of raw blocks from a file) reads with O_DIRECT, bypassing the page cache: straight into the
+  // result arrays where they and the blocks share their 4 KiB alignment (files written with
+  // io=direct and result arrays of 4 MiB or more), through an aligned bounce buffer otherwise.
+  // Every CRC is checked as in a buffered read; BLOSC blocks are read buffered. Where the file
+  // system refuses O_DIRECT the read is buffered, silently. Ranks may pass different modes.
+  IoMode io = IoMode::Buffered;
+};
+
 struct VariableInfo {
   std::string name;
   DType dtype;                 // of one element (signedness included: uint16 stays uint16)

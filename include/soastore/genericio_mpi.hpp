@@ -24,6 +24,9 @@ void write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, con
 
 // Collective over `comm`: this rank's rows of `variables` (all when not given, in file order).
 // Reads only the bytes of the asked variables and checks every CRC it reads.
+SoA read(MPI_Comm comm, const std::filesystem::path& path, const std::optional<std::vector<std::string>>& variables,
+         const ReadOptions& options);
+// The same with ReadOptions{mismatch} (buffered I/O).
 SoA read(MPI_Comm comm, const std::filesystem::path& path,
          const std::optional<std::vector<std::string>>& variables = std::nullopt,
          Mismatch mismatch = Mismatch::Disallowed);

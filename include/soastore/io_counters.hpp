@@ -15,6 +15,10 @@ struct IoCounters {
   std::uint64_t write_calls = 0;    // pwrite/pwritev calls
   std::uint64_t bytes_written = 0;  // bytes those calls wrote
   std::uint64_t bytes_mapped = 0;   // bytes of files memory-mapped instead of read
+  // The part of read_calls and bytes_read that went through O_DIRECT descriptors (io=direct, or
+  // auto for large reads), so a program can tell the page cache was bypassed.
+  std::uint64_t direct_read_calls = 0;
+  std::uint64_t bytes_read_direct = 0;
 };
 
 // A snapshot of the process-wide counts since start (safe to call from any thread).

@@ -30,6 +30,14 @@ struct LoadOptions {
   // Map aligned stored members instead of reading them (zero-copy; the mapping lives as long as
   // any handle to the array). Members that cannot be mapped are read as usual.
   bool map = false;
+  // Buffered by default. Direct (and auto, from kDirectIoThreshold bytes on: the member's bytes
+  // for Archive::read, all the asked members' bytes for load) reads stored members with O_DIRECT,
+  // bypassing the page cache: straight into the result array when it is aligned as the member
+  // data are (ours start on 4 KiB boundaries, arrays of 4 MiB or more are 2 MiB-aligned), through
+  // an aligned bounce buffer otherwise; the CRC-32 is checked as always. Mapped members stay
+  // mapped (direct applies to copying reads only), deflated members are read buffered, and
+  // where the file system refuses O_DIRECT the read is buffered, silently.
+  IoMode io = IoMode::Buffered;
 };
 
 // An open archive whose members are read one at a time, on demand: what numpy.load returns
@@ -59,6 +67,9 @@ class Archive {
  private:
   struct State;
   std::shared_ptr<State> state_;
+  // load resolves io=auto over all the members it reads, which needs their sizes.
+  friend SoA load(const std::filesystem::path& path, const std::optional<std::vector<std::string>>& fields,
+                  const LoadOptions& options);
 };
 
 // The arrays of the archive (only `fields`, in that order, when given), reading only their bytes.

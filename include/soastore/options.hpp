@@ -45,9 +45,9 @@ struct MemoryAmount {
     "Leave the store's files on disk when it is closed or destroyed, e.g. to read them later with "     \
     "the GenericIO or npz functions (by default a store deletes every file it created).")               \
   X(IoMode, io, IoMode::Auto,                                                                           \
-    "How files are written: buffered (through the page cache), direct (O_DIRECT from aligned "          \
-    "staging buffers; silently buffered where the file system refuses it) or auto (direct when a "      \
-    "rank writes at least 16 MiB, buffered below).")                                                    \
+    "How files are written and read: buffered (through the page cache), direct (O_DIRECT through "      \
+    "aligned buffers; silently buffered where the file system refuses it; mapped reads stay mapped) "   \
+    "or auto (direct when a rank writes or reads at least 16 MiB, buffered below).")                    \
   X(bool, background, false,                                                                            \
     "Write files on a background thread: set returns once the write is queued (GenericIOStore agrees "  \
     "on rows and offsets first) and holds the caller's arrays, without a copy, until they are written; " \

@@ -69,18 +69,20 @@ py::dict describe_file(const genericio::FileInfo& info) {
 void bind_formats(py::module_& module) {
   module.def(
       "read_genericio",
-      [](const Path& path, const Names& variables, py::handle comm, bool redistribute) {
+      [](const Path& path, const Names& variables, py::handle comm, bool redistribute, const std::string& io) {
         const MPI_Comm communicator = comm_from_python(comm);
-        const auto mismatch = redistribute ? genericio::Mismatch::Redistribute : genericio::Mismatch::Disallowed;
+        const genericio::ReadOptions options{
+            .mismatch = redistribute ? genericio::Mismatch::Redistribute : genericio::Mismatch::Disallowed,
+            .io = parse_option_value<IoMode>("io", io)};
         SoA soa;
         {
           py::gil_scoped_release release;
-          soa = genericio::read(communicator, path, variables, mismatch);
+          soa = genericio::read(communicator, path, variables, options);
         }
         return soa_to_python(soa);
       },
       py::arg("filename"), py::arg("variables") = py::none(), py::kw_only(), py::arg("comm") = py::none(),
-      py::arg("redistribute") = true);
+      py::arg("redistribute") = true, py::arg("io") = "buffered");
 
   module.def(
       "write_genericio",
@@ -118,10 +120,12 @@ void bind_formats(py::module_& module) {
         const IoCounters c = io_counters();
         return py::dict("opens"_a = c.opens, "read_calls"_a = c.read_calls, "bytes_read"_a = c.bytes_read,
                         "write_calls"_a = c.write_calls, "bytes_written"_a = c.bytes_written,
-                        "bytes_mapped"_a = c.bytes_mapped);
+                        "bytes_mapped"_a = c.bytes_mapped, "direct_read_calls"_a = c.direct_read_calls,
+                        "bytes_read_direct"_a = c.bytes_read_direct);
       },
       "What soastore's file layer did in this process so far: a dict of opens, read_calls, bytes_read,\n"
-      "write_calls, bytes_written and bytes_mapped (bytes of files memory-mapped instead of read).");
+      "write_calls, bytes_written, bytes_mapped (bytes of files memory-mapped instead of read), and\n"
+      "direct_read_calls and bytes_read_direct (the reads that went through O_DIRECT).");
 
   module.def(
       "save_npz",
@@ -135,15 +139,16 @@ void bind_formats(py::module_& module) {
 
   module.def(
       "load_npz",
-      [](const Path& path, const Names& fields) {
+      [](const Path& path, const Names& fields, const std::string& io) {
+        const npz::LoadOptions options{.io = parse_option_value<IoMode>("io", io)};
         SoA soa;
         {
           py::gil_scoped_release release;
-          soa = npz::load(path, fields);
+          soa = npz::load(path, fields, options);
         }
         return soa_to_python(soa);
       },
-      py::arg("filename"), py::arg("fields") = py::none());
+      py::arg("filename"), py::arg("fields") = py::none(), py::kw_only(), py::arg("io") = "buffered");
 }
 
 }  // namespace soastore::python

@@ -9,7 +9,7 @@
 #include "genericio/byte_order.hpp"
 #include "genericio/crc_trailer.hpp"
 #include "io/checksum.hpp"
-#include "io/chunked_io.hpp"
+#include "io/direct_reader.hpp"
 #include "soastore/errors.hpp"
 
 namespace soastore::genericio {
@@ -32,8 +32,12 @@ void to_host_order(const SourceFile& source, const BlockRead& read) {
 
 // Reads the raw blocks in file order, each straight into its destination a chunk at a time with
 // its trailer read along with the last chunk, and checksums each chunk right after it arrived,
-// while it is still in cache (see io/chunked_io.hpp).
-void read_raw(SourceFile& source, const std::vector<const BlockRead*>& reads) {
+// while it is still in cache (see io/chunked_io.hpp), with O_DIRECT when `io` says so for the
+// bytes of all of them.
+void read_raw(SourceFile& source, const std::vector<const BlockRead*>& reads, IoMode io) {
+  std::uint64_t bytes = 0;
+  for (const BlockRead* read : reads) bytes += read->destination.size() + kTrailerSize;
+  io::DirectReader reader(source.file, use_direct_io(io, bytes));
   std::vector<const BlockRead*> ordered = reads;
   const auto offset_of = [&](const BlockRead* read) { return source.header.block(read->rank, read->variable).offset; };
   std::sort(ordered.begin(), ordered.end(), [&](const BlockRead* a, const BlockRead* b) { return offset_of(a) < offset_of(b); });
@@ -41,8 +45,8 @@ void read_raw(SourceFile& source, const std::vector<const BlockRead*>& reads) {
     Trailer trailer{};
     std::uint64_t crc = 0;
     const std::uint64_t offset = offset_of(read);
-    const std::size_t got = io::read_chunks(source.file, read->destination, offset, trailer,
-                                            [&](std::span<const std::byte> chunk) { crc = io::crc64_xz(chunk, crc); });
+    const auto checksum = [&](std::span<const std::byte> chunk) { crc = io::crc64_xz(chunk, crc); };
+    const std::size_t got = reader.read_chunks(read->destination, offset, trailer, checksum);
     if (got != read->destination.size() + kTrailerSize) {
       corrupt(source, *read, "the file ends at byte " + std::to_string(offset + got) + " (truncated while reading)");
     }
@@ -79,7 +83,7 @@ void read_compressed(SourceFile& source, const BlockRead& read) {
 
 }  // namespace
 
-void read_blocks(SourceFile& source, std::span<const BlockRead> reads) {
+void read_blocks(SourceFile& source, std::span<const BlockRead> reads, IoMode io) {
   std::vector<const BlockRead*> raw;
   for (const BlockRead& read : reads) {
     if (source.header.block(read.rank, read.variable).compressed) {
@@ -88,7 +92,7 @@ void read_blocks(SourceFile& source, std::span<const BlockRead> reads) {
       raw.push_back(&read);
     }
   }
-  read_raw(source, raw);
+  if (!raw.empty()) read_raw(source, raw, io);
 }
 
 }  // namespace soastore::genericio

@@ -55,7 +55,8 @@ std::vector<std::size_t> variables_to_read(const Dataset& dataset,
   return indices;
 }
 
-SoA read_rank_blocks(Dataset& dataset, std::span<const std::size_t> file_ranks, std::span<const std::size_t> variables) {
+SoA read_rank_blocks(Dataset& dataset, std::span<const std::size_t> file_ranks, std::span<const std::size_t> variables,
+                     IoMode io) {
   const Header& layout = dataset.layout();
   std::uint64_t rows = 0;
   for (std::size_t r : file_ranks) rows += dataset.rank_header(r).rows;  // bounded by the checked blocks
@@ -79,7 +80,7 @@ SoA read_rank_blocks(Dataset& dataset, std::span<const std::size_t> file_ranks, 
       remaining[i] = remaining[i].subspan(bytes);
     }
   }
-  for (auto& [file, reads] : reads_per_file) read_blocks(dataset.files()[file], reads);
+  for (auto& [file, reads] : reads_per_file) read_blocks(dataset.files()[file], reads, io);
   return result;
 }
 

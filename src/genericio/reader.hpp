@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "genericio/dataset.hpp"
+#include "soastore/io_mode.hpp"
 #include "soastore/soa.hpp"
 
 namespace soastore::genericio {
@@ -31,8 +32,8 @@ void check_rank_grid(const Dataset& dataset, const std::array<std::uint64_t, 3>&
 
 // The rows of `file_ranks` (in that order, back to back) of each of `variables`: reads only those
 // blocks, each straight into its output, and checks every CRC it reads (CorruptFile naming file,
-// variable and file rank).
+// variable and file rank). `io` applies per (sub-)file to the bytes read from it.
 [[nodiscard]] SoA read_rank_blocks(Dataset& dataset, std::span<const std::size_t> file_ranks,
-                                   std::span<const std::size_t> variables);
+                                   std::span<const std::size_t> variables, IoMode io = IoMode::Buffered);
 
 }  // namespace soastore::genericio

@@ -14,6 +14,8 @@ struct AtomicCounters {
   std::atomic<std::uint64_t> write_calls{0};
   std::atomic<std::uint64_t> bytes_written{0};
   std::atomic<std::uint64_t> bytes_mapped{0};
+  std::atomic<std::uint64_t> direct_read_calls{0};
+  std::atomic<std::uint64_t> bytes_read_direct{0};
 };
 
 AtomicCounters& counters() noexcept;

@@ -2,30 +2,18 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 
 #include "io/checksum.hpp"
 #include "io/chunked_io.hpp"
 #include "soastore/errors.hpp"
 
 namespace soastore::io {
-namespace {
-
-std::byte* allocate_staging(std::size_t bytes) {
-  void* memory = std::aligned_alloc(kDirectAlignment, bytes);
-  if (memory == nullptr) throw std::bad_alloc();
-  return static_cast<std::byte*>(memory);
-}
-
-}  // namespace
-
 DirectWriter::DirectWriter(File& file, std::uint64_t offset, std::uint64_t expected_bytes)
     : file_(file),
       capacity_(static_cast<std::size_t>(
           std::clamp<std::uint64_t>(align_up(expected_bytes, kDirectAlignment), kDirectAlignment, kStagingBytes))),
-      buffers_{{allocate_staging(capacity_), std::free}, {allocate_staging(capacity_), std::free}},
+      buffers_{allocate_aligned(capacity_), allocate_aligned(capacity_)},
       buffer_offset_(offset) {
   thread_ = std::thread([this] { run(); });
 }

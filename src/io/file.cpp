@@ -61,12 +61,12 @@ std::string directory_of(const std::filesystem::path& path) {
   return parent.empty() ? std::string(".") : parent.string();
 }
 
-void remember_refusal(const std::filesystem::path& path) {
+}  // namespace
+
+void remember_direct_refused(const std::filesystem::path& path) {
   const std::lock_guard lock(refused_mutex);
   refused_directories().insert(directory_of(path));
 }
-
-}  // namespace
 
 bool direct_refused(const std::filesystem::path& path) {
   const std::lock_guard lock(refused_mutex);
@@ -83,16 +83,31 @@ File File::open_or_create_direct(const std::filesystem::path& path) {
       }
       if (errno == EINTR) continue;
       if (errno != EINVAL) break;  // a real error: the buffered open below reports it
-      remember_refusal(path);
+      remember_direct_refused(path);
       break;
     }
   }
   return open_or_create(path);
 }
 
+std::optional<File> File::open_direct_twin() const {
+  if (direct_refused(path_)) return std::nullopt;
+  const std::string self = "/proc/self/fd/" + std::to_string(fd_);
+  for (;;) {
+    const int fd = system_calls().open(self.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT, 0);
+    if (fd >= 0) {
+      count(counters().opens);
+      return File(fd, path_, true);
+    }
+    if (errno == EINTR) continue;
+    if (errno == EINVAL) remember_direct_refused(path_);
+    return std::nullopt;
+  }
+}
+
 void File::reopen_buffered() {
   if (!direct_) return;
-  remember_refusal(path_);
+  remember_direct_refused(path_);
   File buffered = open_or_create(path_);
   *this = std::move(buffered);
 }
@@ -195,8 +210,10 @@ std::size_t File::read_vectored_at(std::span<const iovec> buffers, std::uint64_t
       fail("reading", errno);
     }
     count(counters().read_calls);
+    if (direct_) count(counters().direct_read_calls);
     if (n == 0) break;  // end of file: the caller decides whether that is truncation
     count(counters().bytes_read, static_cast<std::uint64_t>(n));
+    if (direct_) count(counters().bytes_read_direct, static_cast<std::uint64_t>(n));
     cursor.advance(static_cast<std::size_t>(n));
     offset += static_cast<std::uint64_t>(n);
     total += static_cast<std::size_t>(n);

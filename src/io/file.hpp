@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -26,6 +27,11 @@ class File {
   // tmpfs does), a buffered descriptor instead, and the refusal is remembered for the directory
   // (direct_refused), so later files there do not try again. direct() tells which it got.
   static File open_or_create_direct(const std::filesystem::path& path);
+  // A second, read-only O_DIRECT descriptor of the file this one has open (through
+  // /proc/self/fd, so it is this very file even when its path now names another), or nullopt
+  // where the file system refuses O_DIRECT (remembered for the directory, as for writes) or the
+  // reopen fails for any other reason: then this descriptor serves the reads, buffered.
+  [[nodiscard]] std::optional<File> open_direct_twin() const;
 
   File(File&& other) noexcept;
   File& operator=(File&& other) noexcept;
@@ -74,6 +80,9 @@ class File {
 
 // Whether O_DIRECT was refused in the directory of `path` before (by this process).
 [[nodiscard]] bool direct_refused(const std::filesystem::path& path);
+// Remembers that O_DIRECT was refused for `path` (e.g. at a read, after the open took it), so
+// later files in its directory go buffered at once.
+void remember_direct_refused(const std::filesystem::path& path);
 
 // Renames atomically within a file system; IoError naming both paths.
 void rename_file(const std::filesystem::path& from, const std::filesystem::path& to);

@@ -34,23 +34,28 @@ std::vector<std::size_t> file_ranks_to_read(MPI_Comm comm, const Dataset& datase
 }
 
 SoA read_local(MPI_Comm comm, const std::filesystem::path& path, const std::optional<std::vector<std::string>>& names,
-               Mismatch mismatch) {
+               const ReadOptions& options) {
   Dataset dataset = Dataset::open(path);
-  const std::vector<std::size_t> file_ranks = file_ranks_to_read(comm, dataset, mismatch);
+  const std::vector<std::size_t> file_ranks = file_ranks_to_read(comm, dataset, options.mismatch);
   const std::vector<std::size_t> variables = variables_to_read(dataset, names);
-  return read_rank_blocks(dataset, file_ranks, variables);
+  return read_rank_blocks(dataset, file_ranks, variables, options.io);
 }
 
 }  // namespace
 
 SoA read(MPI_Comm comm, const std::filesystem::path& path, const std::optional<std::vector<std::string>>& variables,
          Mismatch mismatch) {
+  return read(comm, path, variables, ReadOptions{.mismatch = mismatch});
+}
+
+SoA read(MPI_Comm comm, const std::filesystem::path& path, const std::optional<std::vector<std::string>>& variables,
+         const ReadOptions& options) {
   int rank = 0;
   mpi::check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
   SoA result;
   std::exception_ptr error;
   try {
-    result = read_local(comm, path, variables, mismatch);
+    result = read_local(comm, path, variables, options);
   } catch (const CorruptFile& e) {
     // The codec knows the file rank; the other ranks learn which MPI rank saw the damage.
     error = std::make_exception_ptr(CorruptFile(std::string(e.what()) + " (read by rank " + std::to_string(rank) + ")",

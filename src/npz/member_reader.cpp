@@ -6,6 +6,7 @@
 
 #include "io/checksum.hpp"
 #include "io/chunked_io.hpp"
+#include "io/direct_reader.hpp"
 #include "npz/byte_codec.hpp"
 #include "npz/corrupt.hpp"
 #include "npz/inflater.hpp"
@@ -34,9 +35,9 @@ class MemberReader {
     available_ = members_end - member.local_header_offset;
   }
 
-  Array read(bool map) {
+  Array read(const LoadOptions& options) {
     read_local_header();
-    Array array = member_.method == kMethodStored ? read_stored(map) : read_deflated();
+    Array array = member_.method == kMethodStored ? read_stored(options) : read_deflated();
     if (header_.foreign_byte_order) swap_byte_order(array);
     if (header_.fortran_order && array.ndim() > 1) array = fortran_to_c_order(array);
     return array;
@@ -90,7 +91,7 @@ class MemberReader {
     if (crc != member_.crc) fail("CRC-32 mismatch (data corrupted)");
   }
 
-  Array read_stored(bool map) {
+  Array read_stored(const LoadOptions& options) {
     if (member_.compressed_size != member_.uncompressed_size) fail("stored, but its compressed and uncompressed sizes differ");
     // Fetch what the header's preamble says it needs, not the most any header could take: our
     // members' headers end at a 4 KiB boundary inside the first probe.
@@ -102,7 +103,7 @@ class MemberReader {
     const std::uint32_t header_crc = io::crc32_zip(prefix.first(header_.header_bytes));
     const std::uint64_t data_offset = data_start_ + header_.header_bytes;
     const std::uint64_t absolute = member_.local_header_offset + data_offset;
-    if (map && !header_.foreign_byte_order && !header_.fortran_order && mappable_offset(absolute)) {
+    if (options.map && !header_.foreign_byte_order && !header_.fortran_order && mappable_offset(absolute)) {
       if (std::optional<Array> mapped = map_array(file_, absolute, header_.dtype, header_.shape)) {
         check_crc(io::crc32_zip(mapped->bytes(), header_crc));
         return std::move(*mapped);
@@ -117,7 +118,8 @@ class MemberReader {
     } else {
       // Each chunk is checksummed right after it arrived, while it is in cache (io/chunked_io.hpp).
       const auto checksum = [&](std::span<const std::byte> chunk) { crc = io::crc32_zip(chunk, crc); };
-      if (io::read_chunks(file_, data, absolute, {}, checksum) != data.size()) fail("truncated");
+      io::DirectReader reader(file_, use_direct_io(options.io, data.size()));
+      if (reader.read_chunks(data, absolute, {}, checksum) != data.size()) fail("truncated");
     }
     check_crc(crc);
     return array;
@@ -157,8 +159,8 @@ class MemberReader {
 
 }  // namespace
 
-Array read_member(io::File& file, const ZipMember& member, std::uint64_t members_end, bool map) {
-  return MemberReader(file, member, members_end).read(map);
+Array read_member(io::File& file, const ZipMember& member, std::uint64_t members_end, const LoadOptions& options) {
+  return MemberReader(file, member, members_end).read(options);
 }
 
 }  // namespace soastore::npz

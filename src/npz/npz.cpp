@@ -54,7 +54,7 @@ Array Archive::read(std::string_view name, const LoadOptions& options) const {
   if (member == nullptr) throw_missing_field(name, state_->path);
   const std::shared_lock lock(state_->mutex);
   if (!state_->file) throw Error("npz archive '" + state_->path.string() + "' is closed");
-  return read_member(*state_->file, *member, state_->directory.members_end, options.map);
+  return read_member(*state_->file, *member, state_->directory.members_end, options);
 }
 
 void Archive::close() noexcept {
@@ -76,8 +76,16 @@ SoA load(const std::filesystem::path& path, const std::optional<std::vector<std:
       if (!archive.contains(field)) throw_missing_field(field, path);
     }
   }
+  const std::vector<std::string>& names = fields ? *fields : archive.names();
+  // Auto decides once for the bytes this load reads from the file, not member by member.
+  LoadOptions resolved = options;
+  if (resolved.io == IoMode::Auto) {
+    std::uint64_t bytes = 0;
+    for (const std::string& name : names) bytes += archive.state_->find(name)->compressed_size;
+    resolved.io = use_direct_io(IoMode::Auto, bytes) ? IoMode::Direct : IoMode::Buffered;
+  }
   SoA soa;
-  for (const std::string& name : fields ? *fields : archive.names()) soa.insert(name, archive.read(name, options));
+  for (const std::string& name : names) soa.insert(name, archive.read(name, resolved));
   return soa;
 }
 

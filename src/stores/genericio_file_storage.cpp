@@ -69,8 +69,10 @@ StagedStorage::Work GenericIOFileStorage::stage_erase(const std::string& key) {
 SoA GenericIOFileStorage::read(const std::string& key, const std::vector<std::string>* fields) {
   std::optional<std::vector<std::string>> variables;
   if (fields != nullptr) variables = *fields;
-  return accounting_.transfers().count_read(
-      [&] { return genericio::read(partition_.comm(), file_of(key), variables, genericio::Mismatch::Disallowed); });
+  return accounting_.transfers().count_read([&] {
+    return genericio::read(partition_.comm(), file_of(key), variables,
+                           genericio::ReadOptions{.mismatch = genericio::Mismatch::Disallowed, .io = io_});
+  });
 }
 
 void GenericIOFileStorage::erase(const std::string& key) {

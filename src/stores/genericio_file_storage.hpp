@@ -16,7 +16,7 @@ namespace soastore::stores {
 class GenericIOFileStorage final : public StagedStorage {
  public:
   // Files get physical origin (0,0,0) and scale box_size in every dimension.
-  // Files are written with `io` (genericio::WriteOptions::io).
+  // Files are written and read with `io` (genericio::WriteOptions::io, ReadOptions::io).
   GenericIOFileStorage(Partition partition, double box_size, std::filesystem::path prefix,
                        IoMode io = IoMode::Buffered);
 

@@ -37,7 +37,9 @@ void NpzFileStorage::write_file(const std::string& key, const SoA& soa, Transfer
 SoA NpzFileStorage::read(const std::string& key, const std::vector<std::string>* fields) {
   const std::filesystem::path file = file_of(key);
   try {
-    return accounting_.transfers().count_read([&] { return fields == nullptr ? npz::load(file) : npz::load(file, *fields); });
+    const npz::LoadOptions options{.io = io_};
+    return accounting_.transfers().count_read(
+        [&] { return fields == nullptr ? npz::load(file, std::nullopt, options) : npz::load(file, *fields, options); });
   } catch (const KeyNotFound& e) {
     throw KeyNotFound(std::string(e.what()) + " (key '" + key + "')");
   }
@@ -45,7 +47,10 @@ SoA NpzFileStorage::read(const std::string& key, const std::vector<std::string>*
 
 LazySoA NpzFileStorage::open(const std::string& key, const npz::LoadOptions& options) {
   accounting_.transfers().count_open();
-  return LazySoA(npz::Archive(file_of(key)), options);
+  // The store's io setting applies to lazy field reads as to whole reads.
+  npz::LoadOptions with_io = options;
+  with_io.io = io_;
+  return LazySoA(npz::Archive(file_of(key)), with_io);
 }
 
 void NpzFileStorage::erase(const std::string& key) {

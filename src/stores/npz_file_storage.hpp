@@ -13,7 +13,7 @@ namespace soastore::stores {
 
 class NpzFileStorage final : public StagedStorage {
  public:
-  // Archives are written with `io` (npz::SaveOptions::io).
+  // Archives are written and read with `io` (npz::SaveOptions::io, LoadOptions::io).
   NpzFileStorage(std::filesystem::path prefix, int rank, IoMode io = IoMode::Buffered);
 
   [[nodiscard]] bool collective() const noexcept override { return false; }

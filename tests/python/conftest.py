@@ -57,6 +57,17 @@ def rank_data():
     return make
 
 
+def takes_o_direct(directory):
+    """Whether the file system of `directory` opens files with O_DIRECT (tmpfs refuses)."""
+    probe = directory / f"probe{COMM.rank}"
+    probe.write_bytes(b"x")
+    try:
+        os.close(os.open(probe, os.O_RDONLY | os.O_DIRECT))
+        return True
+    except OSError:
+        return False
+
+
 def assert_soa_equal(actual, expected):
     """Same names in the same order, same dtypes and bit-identical values. ``actual`` is a dict,
     or the lazy NpzValue a NumpyStore on disk returns for ``store[key]``."""

@@ -8,7 +8,7 @@ import pytest
 from mpi4py import MPI
 
 import soastore
-from conftest import assert_soa_equal, genericio_vector
+from conftest import assert_soa_equal, genericio_vector, takes_o_direct
 
 COMM = MPI.COMM_WORLD
 R2_ROWS = {0: 20, 1: 13}  # r2_basic.gio: rows per writer rank
@@ -265,4 +265,25 @@ def test_write_genericio_and_save_npz_take_an_io_mode(scratch, partition, rank_d
             np.testing.assert_array_equal(archive[name], value, err_msg=name)
     with pytest.raises(soastore.InvalidOptionError, match="option io"):
         soastore.save_npz(npz_path, data, io="sideways")
+    COMM.Barrier()
+
+
+@pytest.mark.parametrize("io", ["buffered", "direct", "auto"])
+def test_read_genericio_and_load_npz_take_an_io_mode(scratch, partition, io):
+    rows = 0 if COMM.rank == 1 else 300001 + 7 * COMM.rank  # odd sizes: unaligned tails
+    data = {"id": np.arange(rows, dtype=np.int64) * 3, "x": np.linspace(0, 1, rows, dtype=np.float32)}
+    path = scratch / f"read_{io}.gio"
+    soastore.write_genericio(path, data, [1.0, 1.0, 1.0], comm=partition.comm, io="direct")
+    npz_path = scratch / f"read_{io}_rank{COMM.rank}.npz"
+    soastore.save_npz(npz_path, data)
+    before = soastore.io_counters()["bytes_read_direct"]
+    assert_soa_equal(soastore.read_genericio(path, redistribute=False, comm=partition.comm, io=io), data)
+    assert_soa_equal(soastore.load_npz(npz_path, io=io), data)
+    read_direct = soastore.io_counters()["bytes_read_direct"] - before
+    if io != "direct":  # buffered, or auto below the 16 MiB threshold (a few MB per rank here)
+        assert read_direct == 0
+    elif takes_o_direct(scratch):  # both files' data (an empty rank still reads its CRC trailers)
+        assert read_direct >= 2 * sum(array.nbytes for array in data.values())
+    with pytest.raises(soastore.InvalidOptionError, match="option io"):
+        soastore.load_npz(npz_path, io="sideways")
     COMM.Barrier()

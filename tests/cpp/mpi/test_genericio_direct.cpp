@@ -2,6 +2,8 @@
 // compressed), every block on a 4 KiB boundary with the header saying so, the file read through
 // the reference's documented reading rules alone (../shared/docs/genericio-format.md §2, §5),
 // auto choosing by bytes per rank, and buffered writes unchanged (GenericIOByteIdentical).
+// Reads with io=direct: bit-exact from files written buffered and direct, counted as O_DIRECT
+// reads, auto choosing by the bytes this rank reads, and damaged blocks still CorruptFile.
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -9,6 +11,9 @@
 
 #include "genericio/file_bytes.hpp"
 #include "io/checksum.hpp"
+#include "io/file.hpp"
+#include "soastore/errors.hpp"
+#include "soastore/io_counters.hpp"
 #include "soastore/genericio_mpi.hpp"
 #include "support/mpi_world.hpp"
 #include "support/test_paths.hpp"
@@ -94,7 +99,82 @@ void read_by_the_reference_rules(const std::filesystem::path& path, const SoA& m
   }
 }
 
+// Whether O_DIRECT reads work in `scratch` (they do on ext4; a tmpfs scratch refuses them).
+bool direct_reads_work(const ScratchDir& scratch) {
+  const std::filesystem::path probe = scratch / ("probe" + std::to_string(world_rank()));
+  write_file_bytes(probe, std::vector<std::byte>(1));
+  return io::File::open_read(probe).open_direct_twin().has_value();
+}
+
+std::uint64_t bytes_read_direct() { return io_counters().bytes_read_direct; }
+
 }  // namespace
+
+TEST(GenericIODirect, DirectReadsAreBitExactFromBufferedAndDirectFiles) {
+  ScratchDir scratch;
+  const bool direct_works = direct_reads_work(scratch);
+  for (const IoMode written : {IoMode::Buffered, IoMode::Direct}) {
+    // Blocks at odd offsets (buffered: the reference's layout) and on 4 KiB boundaries (direct);
+    // odd sizes, so every block has an unaligned tail; tiny ranks and an empty one.
+    for (const std::size_t rows : {std::size_t{3}, std::size_t{100003}}) {
+      SCOPED_TRACE(::testing::Message() << (written == IoMode::Direct ? "direct" : "buffered") << " file, " << rows);
+      const SoA soa = rank_data(rows);
+      genericio::WriteOptions options;
+      options.io = written;
+      genericio::write(MPI_COMM_WORLD, scratch / "f.gio", soa, options);
+      const genericio::ReadOptions direct{.io = IoMode::Direct};
+      const std::uint64_t before = bytes_read_direct();
+      expect_same(genericio::read(MPI_COMM_WORLD, scratch / "f.gio", std::nullopt, direct), soa);
+      std::uint64_t mine = 0;
+      for (const auto& [name, array] : soa) mine += array.nbytes();
+      if (direct_works) {
+        EXPECT_GE(bytes_read_direct() - before, mine) << "the O_DIRECT path read this rank's blocks";
+      }
+      const SoA some = genericio::read(MPI_COMM_WORLD, scratch / "f.gio", std::vector<std::string>{"pos", "id"}, direct);
+      expect_same(some, SoA{{"pos", soa.at("pos")}, {"id", soa.at("id")}});
+    }
+  }
+}
+
+TEST(GenericIODirect, AutoReadsDirectFromTheThresholdOn) {
+  ScratchDir scratch;
+  if (!direct_reads_work(scratch)) GTEST_SKIP() << "the scratch file system refuses O_DIRECT";
+  const genericio::ReadOptions automatic{.io = IoMode::Auto};
+  for (const std::size_t rows : {std::size_t{1000}, std::size_t{700000}}) {
+    const SoA soa = rank_data(rows);
+    genericio::write(MPI_COMM_WORLD, scratch / "a.gio", soa, {});
+    std::uint64_t mine = 0;
+    for (const auto& [name, array] : soa) mine += array.nbytes();
+    const std::uint64_t before = bytes_read_direct();
+    expect_same(genericio::read(MPI_COMM_WORLD, scratch / "a.gio", std::nullopt, automatic), soa);
+    // The blocks and trailers this rank reads decide, rank by rank (rank 1 has none).
+    const bool expected = mine + 3 * 8 >= kDirectIoThreshold;
+    EXPECT_EQ(bytes_read_direct() - before > 0, expected) << mine;
+  }
+}
+
+TEST(GenericIODirect, DamagedBlocksAreCorruptUnderDirectReads) {
+  ScratchDir scratch;
+  genericio::WriteOptions options;
+  options.io = IoMode::Direct;
+  genericio::write(MPI_COMM_WORLD, scratch / "d.gio", rank_data(100003), options);
+  if (world_rank() == 0) {
+    // One byte in the middle of rank 0's first block, one in its unaligned last 4 KiB.
+    std::vector<std::byte> file = read_file_bytes(scratch / "d.gio");
+    const std::uint64_t header = u64_at(file, 160);
+    const std::uint64_t start = u64_at(file, header + 32), size = u64_at(file, header + 40);
+    file[start + size / 2] ^= std::byte{1};
+    file[start + size - 3] ^= std::byte{1};
+    write_file_bytes(scratch / "d.gio", file);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  try {
+    (void)genericio::read(MPI_COMM_WORLD, scratch / "d.gio", std::nullopt, genericio::ReadOptions{.io = IoMode::Direct});
+    ADD_FAILURE() << "a damaged block was read";
+  } catch (const CorruptFile& e) {
+    EXPECT_NE(std::string(e.what()).find("CRC"), std::string::npos) << e.what();
+  }
+}
 
 TEST(GenericIODirect, RoundTripIsBitExactAndEveryBlockIsAligned) {
   ScratchDir scratch;
