@@ -18,8 +18,10 @@ enum class IoMode {
 // 16 MiB per rank: two staging buffers' worth. Below it a direct write cannot keep the device
 // busy while the next buffer fills, pays the alignment padding and fallocate for little, and
 // loses what buffered writes give small files: a read right after the write hits the page cache.
-// Reads use the same threshold on the bytes a rank reads from a file: a small value is likely
-// still cached (an O_DIRECT read never uses cached pages), a large one was written direct.
+// The read functions use the same threshold on the bytes a rank reads from a file: a small read
+// is likely still cached (an O_DIRECT read never uses cached pages), a large one was written
+// direct. A store knows better: it reads a key as it wrote it, so one field of a value written
+// direct is read direct too (stores::FileAccounting::read_mode).
 inline constexpr std::uint64_t kDirectIoThreshold = std::uint64_t{16} << 20;
 
 // Whether a transfer of `bytes` per rank goes direct in `mode`.

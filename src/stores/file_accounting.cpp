@@ -10,6 +10,12 @@ void TransferCounters::add_to(StoreStats& stats) const {
   stats.seconds_reading += static_cast<double>(nanoseconds_reading_) * 1e-9;
 }
 
+IoMode FileAccounting::read_mode(const std::string& key, IoMode io) const {
+  if (io != IoMode::Auto) return io;
+  const auto written = bytes_.find(key);
+  return written != bytes_.end() && use_direct_io(IoMode::Auto, written->second) ? IoMode::Direct : IoMode::Buffered;
+}
+
 void FileAccounting::add_to(StoreStats& stats) const {
   stats.keys_on_disk += bytes_.size();
   for (const auto& [key, bytes] : bytes_) stats.bytes_on_disk += bytes;

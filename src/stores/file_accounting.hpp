@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "soastore/io_mode.hpp"
 #include "soastore/store.hpp"
 
 namespace soastore::stores {
@@ -62,6 +63,11 @@ class FileAccounting {
   // The key has (or is being given) a file holding `bytes` of this rank's arrays.
   void stored(const std::string& key, std::uint64_t bytes) { bytes_[key] = bytes; }
   void erased(const std::string& key) { bytes_.erase(key); }
+  // How to read `key` when the store writes with `io`. Under auto a read follows its key's write,
+  // not its own size: a value this rank wrote direct (at least kDirectIoThreshold bytes) has no
+  // pages in the page cache, so even one field of it is read direct (get_field reads a few MB of
+  // a step of hundreds); a smaller value was written buffered and may still be cached.
+  [[nodiscard]] IoMode read_mode(const std::string& key, IoMode io) const;
   [[nodiscard]] TransferCounters& transfers() const noexcept { return *transfers_; }
   // For a serial part that runs on another thread.
   [[nodiscard]] std::shared_ptr<TransferCounters> shared_transfers() const { return transfers_; }

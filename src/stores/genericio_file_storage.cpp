@@ -71,7 +71,8 @@ SoA GenericIOFileStorage::read(const std::string& key, const std::vector<std::st
   if (fields != nullptr) variables = *fields;
   return accounting_.transfers().count_read([&] {
     return genericio::read(partition_.comm(), file_of(key), variables,
-                           genericio::ReadOptions{.mismatch = genericio::Mismatch::Disallowed, .io = io_});
+                           genericio::ReadOptions{.mismatch = genericio::Mismatch::Disallowed,
+                                                  .io = accounting_.read_mode(key, io_)});
   });
 }
 

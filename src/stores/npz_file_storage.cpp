@@ -37,7 +37,7 @@ void NpzFileStorage::write_file(const std::string& key, const SoA& soa, Transfer
 SoA NpzFileStorage::read(const std::string& key, const std::vector<std::string>* fields) {
   const std::filesystem::path file = file_of(key);
   try {
-    const npz::LoadOptions options{.io = io_};
+    const npz::LoadOptions options{.io = accounting_.read_mode(key, io_)};
     return accounting_.transfers().count_read(
         [&] { return fields == nullptr ? npz::load(file, std::nullopt, options) : npz::load(file, *fields, options); });
   } catch (const KeyNotFound& e) {
@@ -49,7 +49,7 @@ LazySoA NpzFileStorage::open(const std::string& key, const npz::LoadOptions& opt
   accounting_.transfers().count_open();
   // The store's io setting applies to lazy field reads as to whole reads.
   npz::LoadOptions with_io = options;
-  with_io.io = io_;
+  with_io.io = accounting_.read_mode(key, io_);
   return LazySoA(npz::Archive(file_of(key)), with_io);
 }
 

@@ -2,7 +2,8 @@
 // GenericIO files with aligned blocks; a file system that refuses O_DIRECT (injected EINVAL at
 // open and at the first write) and a tmpfs, silently working; injected ENOSPC, EIO and short
 // writes during a direct write giving the same typed errors as buffered and losing nothing; and a
-// real small ext4 disk (loop device) filled to ENOSPC with the stored values intact.
+// real small ext4 disk (loop device) filled to ENOSPC with the stored values intact; under auto,
+// reads follow how their key was written.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -194,4 +195,35 @@ TEST(DirectIoStores, ASmallExt4DiskFilledToEnospcLosesNothing) {
     expect_same(numpy.get("fits"), fits);
   }
   MPI_Barrier(MPI_COMM_WORLD);
+}
+
+namespace {
+
+// Bytes this rank read with O_DIRECT while `read` ran.
+std::uint64_t direct_bytes_read_by(const std::function<void()>& read) {
+  const std::uint64_t before = io_counters().bytes_read_direct;
+  read();
+  return io_counters().bytes_read_direct - before;
+}
+
+}  // namespace
+
+// Under auto a read follows how its key was written: one field of a value written direct is
+// read direct although it is far below the threshold itself; a small value is read buffered.
+TEST(DirectIoStores, AutoReadsFollowHowTheKeyWasWritten) {
+  Partition partition;
+  ScratchDir scratch;
+  GenericIOStore genericio(partition, 1.0, scratch / "gio", with_io(IoMode::Auto));
+  NumpyStore numpy(partition, scratch / "npz", with_io(IoMode::Auto));
+  const SoA large = rank_soa(kLargeRows, 1);
+  const SoA small = rank_soa(1000, 2);
+  for (Store* store : std::initializer_list<Store*>{&genericio, &numpy}) {
+    store->set("large", large);
+    store->set("small", small);
+    const SoA field = SoA{{"mass", large.at("mass")}};
+    ASSERT_LT(large.at("mass").nbytes(), kDirectIoThreshold);
+    EXPECT_GE(direct_bytes_read_by([&] { expect_same(store->get_field("large", "mass"), field); }),
+              large.at("mass").nbytes());
+    EXPECT_EQ(direct_bytes_read_by([&] { expect_same(store->get("small"), small); }), 0u);
+  }
 }
