@@ -77,22 +77,48 @@ void DirectWriter::wait_idle() {
   }
 }
 
-void DirectWriter::submit(std::size_t length) {
-  wait_idle();  // the other buffer is free again once its write is done
+void DirectWriter::hand_over(const std::byte* data, std::size_t length) {
+  wait_idle();  // one write in flight: the buffer it used is free again once it is done
   {
     const std::lock_guard lock(mutex_);
     pending_ = true;
-    pending_data_ = buffers_[current_].get();
+    pending_data_ = data;
     pending_length_ = length;
     pending_offset_ = buffer_offset_;
   }
   changed_.notify_all();
-  current_ = 1 - current_;
   buffer_offset_ += length;
+}
+
+void DirectWriter::submit(std::size_t length) {
+  hand_over(buffers_[current_].get(), length);
+  current_ = 1 - current_;
+}
+
+template <typename Checksum>
+std::span<const std::byte> DirectWriter::write_in_place(std::span<const std::byte> bytes, Checksum& checksum) {
+  // Below kChunkBytes a copy is cheap and saves a request.
+  const std::size_t whole = static_cast<std::size_t>(align_down(bytes.size(), kDirectAlignment));
+  if (!file_.direct() || whole < kChunkBytes || !is_direct_aligned(bytes.data()) || filled_ % kDirectAlignment != 0) {
+    return bytes;
+  }
+  if (filled_ > 0) {
+    submit(filled_);  // what was copied before these bytes goes first, in order
+    filled_ = 0;
+  }
+  for (std::size_t done = 0; done < whole;) {
+    const std::size_t piece = std::min(whole - done, kStagingBytes);
+    const std::span<const std::byte> part = bytes.subspan(done, piece);
+    checksum(part);  // while the previous piece is in the kernel
+    hand_over(part.data(), piece);
+    done += piece;
+  }
+  return bytes.subspan(whole);
 }
 
 template <typename Checksum>
 void DirectWriter::append_with(std::span<const std::byte> bytes, Checksum&& checksum) {
+  bytes = write_in_place(bytes, checksum);
   while (!bytes.empty()) {
     // Pieces of at most kChunkBytes: the checksum then reads what the copy just left in L2.
     const std::size_t step = std::min({bytes.size(), capacity_ - filled_, kChunkBytes});

@@ -1,10 +1,17 @@
 #pragma once
 // Sequential writes with O_DIRECT (docs/performance.md, "Direct I/O").
 //
-// The caller's bytes are copied into 4 KiB-aligned staging buffers, the copy fused with the
-// checksum: each piece is copied and then checksummed while it is still in L2, one pass over
-// the data from DRAM instead of two. Two staging buffers alternate: while a writer thread has one
-// in the kernel (sleeping there during the DMA, costing no CPU), the caller fills the other.
+// Bytes that start on a 4 KiB boundary of memory where the stream is on one too (the arrays of
+// 4 MiB and more soastore allocates are 2 MiB-aligned, and blocks and npz members of a direct
+// layout start on 4 KiB boundaries) are written straight from the caller's memory, without a
+// copy: the checksum reads each 8 MiB piece while the writer thread has the previous one in the
+// kernel. That leaves the CPU a direct write costs at one read pass for the checksum, where a
+// staging copy would add a second pass. The caller's memory must stay unchanged until finish().
+//
+// Other bytes are copied into 4 KiB-aligned staging buffers, the copy fused with the checksum:
+// each piece is copied and then checksummed while it is still in L2, one pass over the data from
+// DRAM instead of two. Two staging buffers alternate: while a writer thread has one in the kernel
+// (sleeping there during the DMA, costing no CPU), the caller fills the other.
 //
 // Why a thread, not io_uring: one sequential stream per file needs only one write in flight
 // behind the copy, which a thread gives with a condition variable; it keeps every write on the
@@ -49,9 +56,9 @@ class DirectWriter {
   DirectWriter(const DirectWriter&) = delete;
   DirectWriter& operator=(const DirectWriter&) = delete;
 
-  // Copies `bytes` into the stream.
+  // Adds `bytes` to the stream (by reference when they are aligned: see above).
   void append(std::span<const std::byte> bytes);
-  // Copies `bytes` into the stream and chains their CRC-64 (GenericIO's) into `crc`, or their
+  // Adds `bytes` to the stream and chains their CRC-64 (GenericIO's) into `crc`, or their
   // CRC-32 (zip's) into `crc32`: each piece checksummed right after its copy, while cache-hot.
   void append_crc64(std::span<const std::byte> bytes, std::uint64_t& crc);
   void append_crc32(std::span<const std::byte> bytes, std::uint32_t& crc);
@@ -69,6 +76,13 @@ class DirectWriter {
  private:
   template <typename Checksum>
   void append_with(std::span<const std::byte> bytes, Checksum&& checksum);
+  // Writes the whole 4 KiB blocks at the front of `bytes` from the caller's memory when they and
+  // the stream are aligned; returns the rest, to be copied.
+  template <typename Checksum>
+  std::span<const std::byte> write_in_place(std::span<const std::byte> bytes, Checksum& checksum);
+  // Hands `length` bytes at `data` (written at the stream's offset) to the thread, once the write
+  // in flight is done.
+  void hand_over(const std::byte* data, std::size_t length);
   void submit(std::size_t length);  // hands the current buffer to the thread, switches buffers
   void wait_idle();                 // waits for the write in flight; rethrows its error
   void run();                       // the writer thread
