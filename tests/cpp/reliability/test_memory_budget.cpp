@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "background_support.hpp"
 #include "reliability_support.hpp"
 #include "soastore/warnings.hpp"
+#include "stores/memory_share.hpp"
 #include "support/test_paths.hpp"
 
 using namespace soastore;
@@ -361,6 +363,28 @@ TEST(MemoryBudgetNumpy, EachRankSpillsWhatItNeeds) {
   // Worked out by hand from the budget of 4 units and the target of 3.2 (units: rank 0's value).
   const std::uint64_t expected_in_memory = world_rank() == 0 ? 4u : (world_rank() == 1 ? 2u : 1u);
   EXPECT_EQ(stats.keys_in_memory, expected_in_memory);
+}
+
+TEST(MemoryBudgetOptions, ARanksShareIsTheNodesMemoryOverItsRanksThere) {
+  const Partition partition;
+  std::ifstream meminfo("/proc/meminfo");
+  std::string name;
+  std::uint64_t kibibytes = 0;
+  meminfo >> name >> kibibytes;
+  ASSERT_EQ(name, "MemTotal:");
+  MPI_Comm node = MPI_COMM_NULL;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  int ranks_here = 0;
+  MPI_Comm_size(node, &ranks_here);
+  MPI_Comm_free(&node);
+  const std::uint64_t share = stores::rank_memory_share(partition);
+  EXPECT_GT(share, 0u);
+  // At most the node's memory over its ranks: less when this job's memory cgroup is smaller.
+  EXPECT_LE(share, (kibibytes << 10) / static_cast<std::uint64_t>(ranks_here));
+  EXPECT_EQ(stores::resolve_memory_amount(MemoryAmount::share(0.25), partition),
+            static_cast<std::uint64_t>(0.25 * static_cast<double>(share)));
+  EXPECT_EQ(stores::resolve_memory_amount(MemoryAmount::of_bytes(1234), partition), 1234u);
+  EXPECT_FALSE(stores::resolve_memory_amount(MemoryAmount{}, partition).has_value());
 }
 
 TEST(MemoryBudgetOptions, AFractionOfTheRanksShareResolvesAtConstruction) {
