@@ -209,19 +209,30 @@ void BackgroundStorage::settle(std::optional<std::uint64_t> through) {
   if (first_failure) std::rethrow_exception(first_failure);
 }
 
-std::uint64_t BackgroundStorage::spill(const std::string& key, const SoA& soa) {
+std::uint64_t BackgroundStorage::queue_write(const std::string& key, const SoA& soa, bool is_spill) {
   settle();
+  // Collectively, two writes of one key would share its ".partial": the earlier one must be
+  // complete everywhere first. Per rank the writer runs them in order anyway.
   if (inner_->collective()) settle_key(key);
+  // A spill's memory is the budget's, not the bound's: it neither counts nor waits for room.
+  const std::uint64_t bytes = is_spill ? 0 : soa.nbytes();
+  if (!is_spill) wait_for_room(bytes);
   auto job = std::make_shared<Job>();
-  job->work = inner_->stage_write(key, soa);
+  job->work = inner_->stage_write(key, soa);  // collectively: agreed rows and offsets, or an agreed error
   job->sequence = next_sequence_++;
   job->key = key;
-  job->is_spill = true;
+  job->bytes = bytes;
+  job->is_spill = is_spill;
   job->held = soa;
   kept_.erase(key);
   latest_[key] = job->sequence;
-  last_spill_ = job->sequence;
+  const std::uint64_t sequence = job->sequence;
   push(std::move(job));
+  return sequence;
+}
+
+std::uint64_t BackgroundStorage::spill(const std::string& key, const SoA& soa) {
+  last_spill_ = queue_write(key, soa, true);
   return last_spill_;
 }
 
@@ -240,23 +251,7 @@ void BackgroundStorage::settle_key(const std::string& key) {
   if (latest != latest_.end()) settle(latest->second);
 }
 
-void BackgroundStorage::write(const std::string& key, const SoA& soa) {
-  settle();
-  // Collectively, two writes of one key would share its ".partial": the earlier one must be
-  // complete everywhere first. Per rank the writer runs them in order anyway.
-  if (inner_->collective()) settle_key(key);
-  const std::uint64_t bytes = soa.nbytes();
-  wait_for_room(bytes);
-  auto job = std::make_shared<Job>();
-  job->work = inner_->stage_write(key, soa);  // collectively: agreed rows and offsets, or an agreed error
-  job->sequence = next_sequence_++;
-  job->key = key;
-  job->bytes = bytes;
-  job->held = soa;
-  kept_.erase(key);
-  latest_[key] = job->sequence;
-  push(std::move(job));
-}
+void BackgroundStorage::write(const std::string& key, const SoA& soa) { (void)queue_write(key, soa, false); }
 
 SoA BackgroundStorage::read(const std::string& key, const std::vector<std::string>* fields) {
   settle();

@@ -119,6 +119,8 @@ class BackgroundStorage final : public Storage {
   // Waits until the latest write of `key`, if one is not yet reported, is, so that the key's
   // file is complete (or its value kept in memory).
   void settle_key(const std::string& key);
+  // Queues the background write of `key` (a spill: see SpillOutcome); returns its sequence.
+  std::uint64_t queue_write(const std::string& key, const SoA& soa, bool is_spill);
   // Queues a job, first waiting for room when it carries bytes.
   void wait_for_room(std::uint64_t bytes);
   void push(std::shared_ptr<Job> job);

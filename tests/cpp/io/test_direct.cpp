@@ -14,86 +14,22 @@
 #include "io/checksum.hpp"
 #include "io/direct_writer.hpp"
 #include "io/file.hpp"
+#include "direct_faults.hpp"
 #include "io/system_calls.hpp"
 #include "soastore/errors.hpp"
 #include "support/test_paths.hpp"
 
 using soastore::IoError;
 using namespace soastore::io;
+using namespace soastore::testing;
 
 namespace {
-
-std::vector<std::byte> pattern(std::size_t n, unsigned seed = 1) {
-  std::vector<std::byte> data(n);
-  for (std::size_t i = 0; i < n; ++i) data[i] = static_cast<std::byte>((i * 131 + seed * 7) ^ (i >> 11));
-  return data;
-}
 
 std::vector<std::byte> read_back(const std::filesystem::path& path) {
   File file = File::open_read(path);
   std::vector<std::byte> data(file.size());
   EXPECT_EQ(file.read_at(data, 0), data.size());
   return data;
-}
-
-struct Faults {
-  int open_direct_errno = 0;    // an O_DIRECT open fails with it
-  int direct_write_errno = 0;   // a write on an O_DIRECT descriptor fails with it
-  int write_errno = 0;          // every write fails with it
-  int eintr_left = 0;
-  std::size_t max_transfer = SIZE_MAX;
-  int direct_writes = 0;        // writes that reached an O_DIRECT descriptor
-  std::vector<const void*> direct_sources;  // the memory each of them wrote from
-  int fallocates = 0;
-} faults;
-
-bool is_direct(int fd) { return (fcntl(fd, F_GETFL) & O_DIRECT) != 0; }
-
-int faulty_open(const char* path, int flags, mode_t mode) {
-  if ((flags & O_DIRECT) != 0 && faults.open_direct_errno != 0) {
-    errno = faults.open_direct_errno;
-    return -1;
-  }
-  return os_system_calls().open(path, flags, mode);
-}
-
-ssize_t faulty_pwrite(int fd, const void* buffer, size_t count, off_t offset) {
-  if (faults.eintr_left > 0) {
-    --faults.eintr_left;
-    errno = EINTR;
-    return -1;
-  }
-  if (is_direct(fd)) {
-    ++faults.direct_writes;
-    faults.direct_sources.push_back(buffer);
-    if (faults.direct_write_errno != 0) {
-      errno = faults.direct_write_errno;
-      return -1;
-    }
-  }
-  if (faults.write_errno != 0) {
-    errno = faults.write_errno;
-    return -1;
-  }
-  return os_system_calls().pwrite(fd, buffer, std::min(count, faults.max_transfer), offset);
-}
-
-ssize_t faulty_pwritev(int fd, const iovec* iov, int /*iovcnt*/, off_t offset) {
-  return faulty_pwrite(fd, iov[0].iov_base, iov[0].iov_len, offset);
-}
-
-int counting_fallocate(int fd, int mode, off_t offset, off_t length) {
-  ++faults.fallocates;
-  return os_system_calls().fallocate(fd, mode, offset, length);
-}
-
-SystemCalls faulty_calls() {
-  SystemCalls calls = os_system_calls();
-  calls.open = faulty_open;
-  calls.pwrite = faulty_pwrite;
-  calls.pwritev = faulty_pwritev;
-  calls.fallocate = counting_fallocate;
-  return calls;
 }
 
 // Writes `data` at 0 through a DirectWriter in pieces of `piece` bytes, checksumming it.
@@ -114,7 +50,7 @@ std::uint64_t write_direct(const std::filesystem::path& path, const std::vector<
 
 class DirectWriterTest : public ::testing::Test {
  protected:
-  void SetUp() override { faults = Faults{}; }
+  void SetUp() override { faults = DirectFaults{}; }
   soastore::testing::ScratchDir scratch{MPI_COMM_SELF};
 };
 

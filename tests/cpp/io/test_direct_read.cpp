@@ -16,6 +16,7 @@
 #include "io/checksum.hpp"
 #include "io/direct_reader.hpp"
 #include "io/file.hpp"
+#include "direct_faults.hpp"
 #include "io/system_calls.hpp"
 #include "soastore/errors.hpp"
 #include "soastore/io_counters.hpp"
@@ -23,67 +24,14 @@
 
 using soastore::IoError;
 using namespace soastore::io;
+using namespace soastore::testing;
 
 namespace {
-
-std::vector<std::byte> pattern(std::size_t n, unsigned seed = 1) {
-  std::vector<std::byte> data(n);
-  for (std::size_t i = 0; i < n; ++i) data[i] = static_cast<std::byte>((i * 131 + seed * 7) ^ (i >> 11));
-  return data;
-}
 
 void write_file(const std::filesystem::path& path, const std::vector<std::byte>& data) {
   File file = File::create(path);
   file.write_at(data, 0);
   file.close();
-}
-
-struct Faults {
-  int open_direct_errno = 0;  // an O_DIRECT open fails with it
-  int direct_read_errno = 0;  // a read on an O_DIRECT descriptor fails with it
-  int eintr_left = 0;
-  std::size_t max_transfer = SIZE_MAX;  // reads return at most this much
-  int direct_reads = 0;                 // reads that reached an O_DIRECT descriptor
-  std::vector<const void*> direct_targets;  // where those reads went
-} faults;
-
-bool is_direct(int fd) { return (fcntl(fd, F_GETFL) & O_DIRECT) != 0; }
-
-int faulty_open(const char* path, int flags, mode_t mode) {
-  if ((flags & O_DIRECT) != 0 && faults.open_direct_errno != 0) {
-    errno = faults.open_direct_errno;
-    return -1;
-  }
-  return os_system_calls().open(path, flags, mode);
-}
-
-ssize_t faulty_pread(int fd, void* buffer, size_t count, off_t offset) {
-  if (faults.eintr_left > 0) {
-    --faults.eintr_left;
-    errno = EINTR;
-    return -1;
-  }
-  if (is_direct(fd)) {
-    ++faults.direct_reads;
-    faults.direct_targets.push_back(buffer);
-    if (faults.direct_read_errno != 0) {
-      errno = faults.direct_read_errno;
-      return -1;
-    }
-  }
-  return os_system_calls().pread(fd, buffer, std::min(count, faults.max_transfer), offset);
-}
-
-ssize_t faulty_preadv(int fd, const iovec* iov, int /*iovcnt*/, off_t offset) {
-  return faulty_pread(fd, iov[0].iov_base, iov[0].iov_len, offset);  // a short read of the first buffer
-}
-
-SystemCalls faulty_calls() {
-  SystemCalls calls = os_system_calls();
-  calls.open = faulty_open;
-  calls.pread = faulty_pread;
-  calls.preadv = faulty_preadv;
-  return calls;
 }
 
 // A destination of `length` bytes at `misalignment` past a 4 KiB boundary, with guard bytes
@@ -120,7 +68,7 @@ bool direct_works_in(const std::filesystem::path& directory) {
 class DirectReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    faults = Faults{};
+    faults = DirectFaults{};
     if (!direct_works_in(scratch.path())) GTEST_SKIP() << "the scratch file system refuses O_DIRECT";
   }
   soastore::testing::ScratchDir scratch{MPI_COMM_SELF};
