@@ -2,9 +2,11 @@
 store keeps in memory and spills (stats()), MemoryLimitError, and a failed spill (a full tmpfs)
 that keeps its value and warns once with soastore.StoreWarning."""
 
+import gc
 import os
 import subprocess
 import warnings
+import weakref
 
 import numpy as np
 import pytest
@@ -127,4 +129,19 @@ def test_a_failed_spill_keeps_the_value_and_warns_once(partition, small_tmpfs):
     assert "stays in memory" in str(spill_warnings[0].message)
     for step in range(40):
         assert_soa_equal(store[step], value(step, rows))
+    store.close()
+
+
+@pytest.mark.parametrize("kind", sorted(STORES))
+def test_a_spilled_array_is_released_once_its_file_is_complete(kind, partition, scratch):
+    store = STORES[kind](partition, scratch / "r", memory_budget=300_000)
+    first = np.arange(20_000, dtype=np.float64) + COMM.rank  # 160 kB
+    alive = weakref.ref(first)
+    store[0] = {"a": first}
+    del first
+    store[1] = {"a": np.zeros(20_000)}  # 320 kB held: the first value spills
+    store.flush()  # waits for the spill without the GIL; the store lets go of the array
+    gc.collect()
+    assert alive() is None
+    np.testing.assert_array_equal(store[0]["a"], np.arange(20_000, dtype=np.float64) + COMM.rank)
     store.close()
