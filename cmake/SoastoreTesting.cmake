@@ -32,6 +32,16 @@ if(NOT TARGET soastore_test_support)
   target_link_libraries(soastore_test_support PUBLIC MPI::MPI_C GTest::gtest GTest::gmock)
   target_compile_definitions(soastore_test_support PUBLIC OMPI_SKIP_MPICXX MPICH_SKIP_MPICXX)
   target_compile_definitions(soastore_test_support PRIVATE SOASTORE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+  # The MPI call counter (tests/cpp/support/mpi_call_counter.hpp) for the programs that measure
+  # soastore's communication. An object library: its MPI_* definitions must take the place of the
+  # MPI library's in every program that links it, which an archive member only does when the
+  # linker happens to need it.
+  add_library(soastore_mpi_call_counter OBJECT ${PROJECT_SOURCE_DIR}/tests/cpp/support/mpi_call_counter.cpp)
+  soastore_set_warnings(soastore_mpi_call_counter)
+  target_include_directories(soastore_mpi_call_counter PUBLIC ${PROJECT_SOURCE_DIR}/tests/cpp)
+  target_link_libraries(soastore_mpi_call_counter PUBLIC MPI::MPI_C)
+  target_compile_definitions(soastore_mpi_call_counter PUBLIC OMPI_SKIP_MPICXX MPICH_SKIP_MPICXX)
 endif()
 
 function(soastore_add_gtest name)
