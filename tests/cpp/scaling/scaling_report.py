@@ -2,9 +2,9 @@
 """Runs soastore_scaling_counts on several rank counts and checks or tabulates its counts.
 
 --check (CTest): the counts that must not grow with the rank count P are the same on every P
-given (rank 0's as on the fewest ranks, the other ranks' as on the fewest ranks above one); the counts that still grow today (issue 14)
-are printed with how they grow. --markdown (scripts/scaling_table.sh): docs/scaling.md's tables,
-one per count, a column per P.
+given (rank 0's as on the fewest ranks, the other ranks' as on the fewest ranks above one); the
+counts that still grow today (issue 14) are printed with how they grow. --markdown
+(scripts/scaling_table.sh): docs/scaling.md's tables, one per count, a column per P.
 """
 
 import argparse
