@@ -6,8 +6,9 @@
 # Without RANKS it runs as a plain process (MPI as a singleton); with RANKS it runs once under
 # mpiexec per rank count, as NAME.npN. TCP_RANKS runs it again per rank count as NAME.tcp.npN with
 # the ranks talking over TCP instead of shared memory, as ranks on different nodes would (the same
-# code paths in soastore, another transport below MPI). A failed assertion on any rank aborts the whole MPI job,
-# so a failure never leaves the other ranks waiting in a collective; the timeout is a last resort.
+# code paths in soastore, another transport below MPI). A failed assertion on any rank aborts the
+# whole MPI job, so a failure never leaves the other ranks waiting in a collective; the timeout is
+# a last resort.
 find_package(GTest REQUIRED)
 
 set(SOASTORE_TEST_ENVIRONMENT
@@ -83,7 +84,8 @@ function(soastore_add_gtest name)
     soastore_add_mpi_run(${name}.np${ranks} ${name} ${ranks} "${SOASTORE_TEST_ENVIRONMENT}" "mpi;${ARG_LABELS}")
   endforeach()
   foreach(ranks IN LISTS ARG_TCP_RANKS)
-    soastore_add_mpi_run(${name}.tcp.np${ranks} ${name} ${ranks} "${SOASTORE_TCP_TEST_ENVIRONMENT}" "mpi;tcp;${ARG_LABELS}")
+    soastore_add_mpi_run(${name}.tcp.np${ranks} ${name} ${ranks} "${SOASTORE_TCP_TEST_ENVIRONMENT}"
+                         "mpi;tcp;${ARG_LABELS}")
   endforeach()
   if(NOT ARG_RANKS AND NOT ARG_TCP_RANKS)
     add_test(NAME ${name} COMMAND ${name})

@@ -32,7 +32,8 @@ foreach(call IN LISTS called)
 endforeach()
 if(uncounted)
   message(FATAL_ERROR "src/ calls MPI functions that tests/cpp/support/mpi_call_counter.cpp does not count: "
-                      "${uncounted} (wrap them there, or list them in ${CMAKE_CURRENT_LIST_FILE} if they never communicate)")
+                      "${uncounted} (wrap them there, or list them in ${CMAKE_CURRENT_LIST_FILE} if they never "
+                      "communicate)")
 endif()
 list(LENGTH called count)
 message(STATUS "every MPI function src/ calls (${count}) is counted or never communicates")

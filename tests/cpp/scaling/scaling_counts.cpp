@@ -142,8 +142,9 @@ class Measurement {
       store_.remove(key(step));
       total += counts_since(before, 0, 0, on_disk_);
     }
-    rows.push_back({name_, "merger tree (" + std::to_string(steps) + " steps x " + std::to_string(fields.size()) + " fields)",
-                    total});
+    const std::string pattern =
+        "merger tree (" + std::to_string(steps) + " steps x " + std::to_string(fields.size()) + " fields)";
+    rows.push_back({name_, pattern, total});
   }
 
  private:
@@ -213,7 +214,8 @@ RankFigures gather(const std::vector<Row>& rows, int rank, int nranks) {
     figures.rank0.push_back(rows[row].counts);
     std::optional<Counts> largest;
     for (int other = 1; other < nranks; ++other) {
-      const std::int64_t* counts = all.data() + (static_cast<std::size_t>(other) * rows.size() + row) * kCountNames.size();
+      const std::size_t first = (static_cast<std::size_t>(other) * rows.size() + row) * kCountNames.size();
+      const std::int64_t* counts = all.data() + first;
       if (!largest) largest = Counts{};
       for (std::size_t i = 0; i < kCountNames.size(); ++i) {
         (*largest)[i] = other == 1 ? counts[i] : std::max((*largest)[i], counts[i]);
