@@ -5,9 +5,9 @@
 // counts around each operation on every rank:
 //   collective MPI calls and the bytes this rank handed to and got back from them, point-to-point
 //   messages (tests/cpp/support/mpi_call_counter.hpp, through the MPI profiling interface);
-//   files opened, and bytes read beyond the data returned and written beyond the data given
-//   (soastore::io_counters(); on disk the arrays returned are what was asked for, in memory
-//   nothing should be read at all).
+//   files opened, renamed and removed (the metadata operations), and bytes read beyond the data
+//   returned and written beyond the data given (soastore::io_counters(); on disk the arrays
+//   returned are what was asked for, in memory nothing should be read at all).
 // Rank 0 prints, per operation and count, rank 0's figure (it writes the GenericIO header) and
 // the largest of the other ranks': a markdown table, or with --tsv one line per figure for
 // tests/cpp/scaling/scaling_report.py. Every rank holds the same number of rows whatever P is, so
@@ -42,9 +42,9 @@ using soastore::SoA;
 using soastore::Store;
 
 // The counts, in the order of the table's columns.
-constexpr std::array<std::string_view, 7> kCountNames = {
-    "collective calls", "bytes sent", "bytes received", "p2p messages", "opens", "bytes read extra",
-    "bytes written extra"};
+constexpr std::array<std::string_view, 9> kCountNames = {
+    "collective calls", "bytes sent", "bytes received", "p2p messages", "opens", "renames", "removes",
+    "bytes read extra", "bytes written extra"};
 using Counts = std::array<std::int64_t, kCountNames.size()>;
 
 struct Snapshot {
@@ -68,6 +68,8 @@ Counts counts_since(const Snapshot& before, std::uint64_t bytes_given, std::uint
           static_cast<std::int64_t>(mpi.collective_bytes_received),
           static_cast<std::int64_t>(mpi.messages_sent + mpi.messages_received),
           io(&soastore::IoCounters::opens),
+          io(&soastore::IoCounters::renames),
+          io(&soastore::IoCounters::removes),
           io(&soastore::IoCounters::bytes_read) + io(&soastore::IoCounters::bytes_mapped) - asked,
           io(&soastore::IoCounters::bytes_written) - static_cast<std::int64_t>(on_disk ? bytes_given : 0)};
 }
