@@ -1,6 +1,6 @@
 #pragma once
-// What soastore's file layer has done in this process: files opened, bytes read, written and
-// mapped. Every file access of the library goes through one place (src/io), so these counts
+// What soastore's file layer has done in this process: files opened, renamed and removed, bytes
+// read, written and mapped. Every file access of the library goes through one place (src/io), so these counts
 // are complete. They let a program (or a test) check what an operation costs, e.g. that reading
 // one member of an npz archive reads that member's bytes and not the others'.
 
@@ -10,6 +10,8 @@ namespace soastore {
 
 struct IoCounters {
   std::uint64_t opens = 0;          // files opened (for reading or writing)
+  std::uint64_t renames = 0;        // files renamed (a write's ".partial" to its final name)
+  std::uint64_t removes = 0;        // files removed (unlink calls that removed a file)
   std::uint64_t read_calls = 0;     // pread/preadv calls
   std::uint64_t bytes_read = 0;     // bytes those calls returned
   std::uint64_t write_calls = 0;    // pwrite/pwritev calls

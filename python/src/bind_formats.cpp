@@ -118,14 +118,15 @@ void bind_formats(py::module_& module) {
       [] {
         using namespace pybind11::literals;
         const IoCounters c = io_counters();
-        return py::dict("opens"_a = c.opens, "read_calls"_a = c.read_calls, "bytes_read"_a = c.bytes_read,
+        return py::dict("opens"_a = c.opens, "renames"_a = c.renames, "removes"_a = c.removes,
+                        "read_calls"_a = c.read_calls, "bytes_read"_a = c.bytes_read,
                         "write_calls"_a = c.write_calls, "bytes_written"_a = c.bytes_written,
                         "bytes_mapped"_a = c.bytes_mapped, "direct_read_calls"_a = c.direct_read_calls,
                         "bytes_read_direct"_a = c.bytes_read_direct);
       },
-      "What soastore's file layer did in this process so far: a dict of opens, read_calls, bytes_read,\n"
-      "write_calls, bytes_written, bytes_mapped (bytes of files memory-mapped instead of read), and\n"
-      "direct_read_calls and bytes_read_direct (the reads that went through O_DIRECT).");
+      "What soastore's file layer did in this process so far: a dict of opens, renames, removes,\n"
+      "read_calls, bytes_read, write_calls, bytes_written, bytes_mapped (bytes of files memory-mapped\n"
+      "instead of read), and direct_read_calls and bytes_read_direct (the reads that went through O_DIRECT).");
 
   module.def(
       "save_npz",

@@ -9,6 +9,8 @@ namespace soastore::io {
 
 struct AtomicCounters {
   std::atomic<std::uint64_t> opens{0};
+  std::atomic<std::uint64_t> renames{0};
+  std::atomic<std::uint64_t> removes{0};
   std::atomic<std::uint64_t> read_calls{0};
   std::atomic<std::uint64_t> bytes_read{0};
   std::atomic<std::uint64_t> write_calls{0};

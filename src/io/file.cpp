@@ -252,10 +252,14 @@ void rename_file(const std::filesystem::path& from, const std::filesystem::path&
     const int e = errno;
     throw IoError("cannot rename '" + from.string() + "' to '" + to.string() + "': " + errno_text(e), e, to.string());
   }
+  count(counters().renames);
 }
 
 bool remove_file(const std::filesystem::path& path) {
-  if (system_calls().unlink(path.c_str()) == 0) return true;
+  if (system_calls().unlink(path.c_str()) == 0) {
+    count(counters().removes);
+    return true;
+  }
   const int e = errno;
   if (e == ENOENT) return false;
   throw IoError("cannot remove '" + path.string() + "': " + errno_text(e), e, path.string());

@@ -15,11 +15,11 @@
 #include <thread>
 
 #include "background_support.hpp"
-#include "mpi_call_counter.hpp"
 #include "reliability_support.hpp"
 #include "soastore/genericio_mpi.hpp"
 #include "stores/background_storage.hpp"
 #include "stores/file_names.hpp"
+#include "support/mpi_call_counter.hpp"
 #include "support/test_paths.hpp"
 
 using namespace soastore;
@@ -333,9 +333,9 @@ TEST(BackgroundCollectives, NothingPendingCostsNoExtraRound) {
     store->flush();
   }
   const auto cost = [](auto&& operation) {
-    const std::uint64_t before = collective_calls();
+    const MpiCounts before = mpi_counts();
     operation();
-    return collective_calls() - before;
+    return (mpi_counts() - before).collective_calls;
   };
   EXPECT_EQ(cost([&] { (void)background.get("k"); }), cost([&] { (void)plain.get("k"); }));
   EXPECT_EQ(cost([&] { (void)background.get_field("k", "mass"); }), cost([&] { (void)plain.get_field("k", "mass"); }));
