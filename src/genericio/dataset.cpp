@@ -71,6 +71,15 @@ SourceFile open_source(const std::filesystem::path& path) {
   return source;
 }
 
+Dataset Dataset::of_own_part(const std::filesystem::path& path, Header own_part) {
+  Dataset dataset;
+  dataset.path_ = path;
+  // No size: the extents come from our own write, and a short file shows as a short read.
+  dataset.files_.push_back(SourceFile{path.string(), io::File::open_read(path), 0, std::move(own_part)});
+  dataset.ranks_.push_back({0, 0});
+  return dataset;
+}
+
 Dataset Dataset::open(const std::filesystem::path& path) { return open_first(path, open_source(path)); }
 
 Dataset Dataset::open(const std::filesystem::path& path, std::span<const std::byte> header_bytes) {

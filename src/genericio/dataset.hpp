@@ -42,6 +42,11 @@ class Dataset {
   // it is decoded and checked here as open would, and only the data are read from the file. The
   // sub-files of a split file are opened and read as by open.
   static Dataset open(const std::filesystem::path& path, std::span<const std::byte> header_bytes);
+  // The blocks of one rank of `path` as own_part (genericio/writer.hpp) describes them, for a
+  // writer reading back what it wrote: opens the file and reads nothing else, so file rank 0 of
+  // the result is that rank. A file cut short or changed since is caught by the blocks' CRCs
+  // and lengths as they are read (CorruptFile).
+  static Dataset of_own_part(const std::filesystem::path& path, Header own_part);
 
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
   // Variables, dims, origin and scale (the same in every sub-file).

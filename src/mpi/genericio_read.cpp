@@ -8,7 +8,8 @@
 // decides which file ranks this rank reads and agrees on errors.
 //
 // The sub-files of a split file are still opened and their headers read by every rank: each holds
-// only its group's ranks.
+// only its group's ranks. The stores read back what they wrote without any header
+// (Dataset::of_own_part).
 #include <climits>
 #include <cstdint>
 #include <string>
@@ -19,6 +20,7 @@
 #include "genericio/redistribution.hpp"
 #include "io/file.hpp"
 #include "mpi/collective.hpp"
+#include "mpi/genericio_read.hpp"
 #include "mpi/genericio_topology.hpp"
 #include "mpi/mpi_error.hpp"
 #include "soastore/genericio_mpi.hpp"
@@ -94,6 +96,20 @@ SoA read(MPI_Comm comm, const std::filesystem::path& path, const std::optional<s
     Dataset dataset = Dataset::open(path, header);
     const std::vector<std::size_t> file_ranks = file_ranks_to_read(comm, dataset, options.mismatch);
     result = read_rank_blocks(dataset, file_ranks, variables_to_read(dataset, variables), options.io);
+  });
+  mpi::agree_on_error(comm, error);
+  return result;
+}
+
+SoA read_own_part(MPI_Comm comm, const std::function<Dataset&()>& own_part,
+                  const std::optional<std::vector<std::string>>& names, IoMode io) {
+  int rank = 0;
+  mpi::check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
+  SoA result;
+  const std::exception_ptr error = failure_of(rank, [&] {
+    Dataset& dataset = own_part();
+    const std::size_t own_rank = 0;  // the only rank of an own part
+    result = read_rank_blocks(dataset, {&own_rank, 1}, variables_to_read(dataset, names), io);
   });
   mpi::agree_on_error(comm, error);
   return result;
