@@ -4,6 +4,7 @@
 // layout that still find a flipped byte or a cut-off file on the rank that owns the block.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -47,10 +48,19 @@ TEST(GenericIOStoreRounds, CollectiveCallsPerOperationAreBounded) {
   GenericIOStore store(partition, 1.0, scratch / "run");
   const SoA value = ten_fields(1);
   // set: the plan's exchange, the write's agreement, the rename's agreement.
-  EXPECT_LE(calls_of([&] { store.set("k", value); }), 3u);
-  EXPECT_LE(calls_of([&] { expect_same(store.get("k"), value); }), 1u);
-  EXPECT_LE(calls_of([&] { expect_same(store.get_field("k", "f3"), SoA{{"f3", value.at("f3")}}); }), 1u);
-  EXPECT_LE(calls_of([&] { store.remove("k"); }), 1u);
+  const std::uint64_t set = calls_of([&] { store.set("k", value); });
+  const std::uint64_t get = calls_of([&] { expect_same(store.get("k"), value); });
+  const std::uint64_t get_field = calls_of([&] { expect_same(store.get_field("k", "f3"), SoA{{"f3", value.at("f3")}}); });
+  const std::uint64_t remove = calls_of([&] { store.remove("k"); });
+  EXPECT_LE(set, 3u);
+  EXPECT_LE(get, 1u);
+  EXPECT_LE(get_field, 1u);
+  EXPECT_LE(remove, 1u);
+  if (world_rank() == 0) {
+    std::printf("%d ranks, collective calls: set %llu, get %llu, get_field %llu, remove %llu\n", world_size(),
+                static_cast<unsigned long long>(set), static_cast<unsigned long long>(get),
+                static_cast<unsigned long long>(get_field), static_cast<unsigned long long>(remove));
+  }
 }
 
 TEST(GenericIOStoreRounds, GetFieldReadsOnlyItsBlockThroughOneOpen) {
@@ -65,6 +75,12 @@ TEST(GenericIOStoreRounds, GetFieldReadsOnlyItsBlockThroughOneOpen) {
     expect_same(store.get_field("k", name), SoA{{name, value.at(name)}});
   }
   const IoCounters after = io_counters();
+  if (world_rank() == world_size() - 1) {
+    std::printf("%d ranks, last rank, 10 get_fields: %llu opens, %llu bytes read for %llu bytes of data\n", world_size(),
+                static_cast<unsigned long long>(after.opens - before.opens),
+                static_cast<unsigned long long>(after.bytes_read - before.bytes_read),
+                static_cast<unsigned long long>(10 * value.at("f0").nbytes()));
+  }
   EXPECT_EQ(after.opens - before.opens, 1u);
   // Each field: this rank's payload and its CRC trailer, not a byte of the header.
   EXPECT_EQ(after.bytes_read - before.bytes_read, 10 * (value.at("f0").nbytes() + kTrailer));
