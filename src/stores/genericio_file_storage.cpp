@@ -61,6 +61,11 @@ StagedStorage::Work GenericIOFileStorage::stage_write(const std::string& key, co
 void GenericIOFileStorage::publish(const std::string& key) {
   if (partition_.rank() == 0) io::rename_file(partial_file_name(file_of(key)), file_of(key));
   const auto staged = staged_own_parts_.find(key);
+  if (staged == staged_own_parts_.end()) {
+    // Discarded since it was staged (the store is closing): nothing known of the file.
+    forget_own_part(key);
+    return;
+  }
   keep_own_part(key, std::move(staged->second));
   staged_own_parts_.erase(staged);
 }

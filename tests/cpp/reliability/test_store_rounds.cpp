@@ -103,6 +103,33 @@ TEST(GenericIOStoreRounds, OverwriteAndRemoveDropTheOpenFile) {
   expect_same(store.get_field("k", "f9"), SoA{{"f9", ten_fields(3).at("f9")}});
 }
 
+// Background writes keep their layout from the plan and start using it once renamed. A rename
+// that fails on rank 0 makes every rank forget the key's layout; its value is then served from
+// memory, and the next set brings a layout again.
+TEST(GenericIOStoreRounds, BackgroundWritesKeepTheLayoutOnceRenamed) {
+  ScratchDir scratch;
+  Partition partition;
+  GenericIOStore store(partition, 1.0, scratch / "run", {.background = true});
+  const SoA first = ten_fields(1);
+  store.set("k", first);
+  store.flush();
+  const IoCounters before = io_counters();
+  expect_same(store.get_field("k", "f1"), SoA{{"f1", first.at("f1")}});
+  expect_same(store.get_field("k", "f2"), SoA{{"f2", first.at("f2")}});
+  const IoCounters after = io_counters();
+  EXPECT_EQ(after.opens - before.opens, 1u);
+  EXPECT_EQ(after.bytes_read - before.bytes_read, 2 * (first.at("f1").nbytes() + kTrailer));
+  {
+    InjectedFaults faults({.rename_errno = EIO}, world_rank() == 0);
+    store.set("k", ten_fields(2));
+    EXPECT_THROW(store.flush(), Error);
+  }
+  expect_same(store.get("k"), ten_fields(2));
+  store.set("k", ten_fields(3));
+  store.flush();
+  expect_same(store.get_field("k", "f9"), SoA{{"f9", ten_fields(3).at("f9")}});
+}
+
 // A file the caller did not write through a store: rank 0 reads the header (and its probe) and
 // broadcasts it; every other rank reads nothing but its blocks.
 TEST(GenericIOReadRounds, HeaderIsReadOnRankZeroOnly) {
