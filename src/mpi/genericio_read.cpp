@@ -68,7 +68,9 @@ std::vector<std::byte> broadcast_header(MPI_Comm comm, int rank, const std::file
       io::File file = io::File::open_read(path);
       header = read_header_bytes(file, path.string());
       // MPI counts in int; 2 GiB of header would be 45 million writer ranks.
-      if (header.size() > static_cast<std::size_t>(INT_MAX)) throw Error("GenericIO header of '" + path.string() + "' is over 2 GiB");
+      if (header.size() > static_cast<std::size_t>(INT_MAX)) {
+        throw Error("GenericIO header of '" + path.string() + "' is over 2 GiB");
+      }
     });
   }
   std::uint64_t length = error ? kFailed : header.size();

@@ -149,7 +149,8 @@ TEST(CorruptByte, EveryByteOfAGenericIOFile) {
   for (std::uint64_t offset = 0; offset < size; ++offset) {
     if (world_rank() == 0) flip_byte(file, offset);
     MPI_Barrier(MPI_COMM_WORLD);
-    expect_corrupt(offset, [&] { (void)genericio::read(partition.comm(), file, std::nullopt, genericio::ReadOptions{}); });
+    expect_corrupt(offset,
+                   [&] { (void)genericio::read(partition.comm(), file, std::nullopt, genericio::ReadOptions{}); });
     if (offset < header_bytes) {
       expect_same(store.get("k"), value);
     } else {

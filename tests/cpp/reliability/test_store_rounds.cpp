@@ -36,7 +36,9 @@ SoA ten_fields(int seed) {
   SoA soa;
   for (int f = 0; f < 10; ++f) {
     std::vector<double> values(rows);
-    for (std::size_t i = 0; i < rows; ++i) values[i] = seed * 1e6 + world_rank() * 1e3 + f * 10 + static_cast<double>(i);
+    for (std::size_t i = 0; i < rows; ++i) {
+      values[i] = seed * 1e6 + world_rank() * 1e3 + f * 10 + static_cast<double>(i);
+    }
     soa["f" + std::to_string(f)] = Array::from(std::move(values));
   }
   return soa;
@@ -50,7 +52,8 @@ TEST(GenericIOStoreRounds, CollectiveCallsPerOperationAreBounded) {
   // set: the plan's exchange, the write's agreement, the rename's agreement.
   const std::uint64_t set = calls_of([&] { store.set("k", value); });
   const std::uint64_t get = calls_of([&] { expect_same(store.get("k"), value); });
-  const std::uint64_t get_field = calls_of([&] { expect_same(store.get_field("k", "f3"), SoA{{"f3", value.at("f3")}}); });
+  const std::uint64_t get_field =
+      calls_of([&] { expect_same(store.get_field("k", "f3"), SoA{{"f3", value.at("f3")}}); });
   const std::uint64_t remove = calls_of([&] { store.remove("k"); });
   EXPECT_LE(set, 3u);
   EXPECT_LE(get, 1u);
@@ -76,7 +79,8 @@ TEST(GenericIOStoreRounds, GetFieldReadsOnlyItsBlockThroughOneOpen) {
   }
   const IoCounters after = io_counters();
   if (world_rank() == world_size() - 1) {
-    std::printf("%d ranks, last rank, 10 get_fields: %llu opens, %llu bytes read for %llu bytes of data\n", world_size(),
+    std::printf("%d ranks, last rank, 10 get_fields: %llu opens, %llu bytes read for %llu bytes of data\n",
+                world_size(),
                 static_cast<unsigned long long>(after.opens - before.opens),
                 static_cast<unsigned long long>(after.bytes_read - before.bytes_read),
                 static_cast<unsigned long long>(10 * value.at("f0").nbytes()));
@@ -142,7 +146,9 @@ TEST(GenericIOReadRounds, HeaderIsReadOnRankZeroOnly) {
   const IoCounters before = io_counters();
   SoA read;
   // Two broadcasts (the header's length, its bytes) and the error agreement.
-  EXPECT_LE(calls_of([&] { read = genericio::read(MPI_COMM_WORLD, file, std::nullopt, genericio::ReadOptions{}); }), 3u);
+  const std::uint64_t calls =
+      calls_of([&] { read = genericio::read(MPI_COMM_WORLD, file, std::nullopt, genericio::ReadOptions{}); });
+  EXPECT_LE(calls, 3u);
   const IoCounters after = io_counters();
   expect_same(read, value);
   EXPECT_EQ(after.bytes_read - before.bytes_read, blocks_bytes + (world_rank() == 0 ? 168 + header_bytes : 0));
