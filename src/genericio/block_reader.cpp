@@ -16,7 +16,10 @@ namespace soastore::genericio {
 namespace {
 
 std::string describe(const SourceFile& source, const BlockRead& read) {
-  return "variable '" + source.header.variables[read.variable].name + "' of file rank " + std::to_string(read.rank) +
+  // The rank's own number (its index in a sub-file of a split file, or in a writer's own part,
+  // is not what the writer knows it by).
+  const std::uint64_t file_rank = source.header.ranks[read.rank].global_rank;
+  return "variable '" + source.header.variables[read.variable].name + "' of file rank " + std::to_string(file_rank) +
          " in GenericIO file '" + source.path + "'";
 }
 

@@ -43,22 +43,52 @@ bool same_variables(const Header& a, const Header& b) {
 
 }  // namespace
 
-SourceFile open_source(const std::filesystem::path& path) {
+std::vector<std::byte> read_header_bytes(io::File& file, const std::string& path) {
+  const std::uint64_t size = file.size();
+  std::vector<std::byte> bytes(std::min<std::uint64_t>(kProbeSize, size));
+  if (file.read_at(bytes, 0) != bytes.size()) corrupt(path, "the file shrank while its header was read");
+  // The length comes from the probe and is checked against the file size before allocating.
+  bytes.resize(stored_header_length(bytes, size, path));
+  if (file.read_at(bytes, 0) != bytes.size()) corrupt(path, "the file shrank while its header was read");
+  return bytes;
+}
+
+namespace {
+
+SourceFile open_with_header(const std::filesystem::path& path, std::span<const std::byte> header_bytes) {
   SourceFile source{path.string(), io::File::open_read(path), 0, {}};
   source.size = source.file.size();
-  std::vector<std::byte> bytes(std::min<std::uint64_t>(kProbeSize, source.size));
-  if (source.file.read_at(bytes, 0) != bytes.size()) corrupt(source.path, "the file shrank while its header was read");
-  // The length comes from the probe and is checked against the file size before allocating.
-  bytes.resize(stored_header_length(bytes, source.size, source.path));
-  if (source.file.read_at(bytes, 0) != bytes.size()) corrupt(source.path, "the file shrank while its header was read");
-  source.header = decode_header(bytes, source.size, source.path);
+  source.header = decode_header(header_bytes, source.size, source.path);
   return source;
 }
 
-Dataset Dataset::open(const std::filesystem::path& path) {
+}  // namespace
+
+SourceFile open_source(const std::filesystem::path& path) {
+  SourceFile source{path.string(), io::File::open_read(path), 0, {}};
+  source.size = source.file.size();
+  source.header = decode_header(read_header_bytes(source.file, source.path), source.size, source.path);
+  return source;
+}
+
+Dataset Dataset::of_own_part(const std::filesystem::path& path, Header own_part) {
   Dataset dataset;
   dataset.path_ = path;
-  SourceFile first = open_source(path);
+  // No size: the extents come from our own write, and a short file shows as a short read.
+  dataset.files_.push_back(SourceFile{path.string(), io::File::open_read(path), 0, std::move(own_part)});
+  dataset.ranks_.push_back({0, 0});
+  return dataset;
+}
+
+Dataset Dataset::open(const std::filesystem::path& path) { return open_first(path, open_source(path)); }
+
+Dataset Dataset::open(const std::filesystem::path& path, std::span<const std::byte> header_bytes) {
+  return open_first(path, open_with_header(path, header_bytes));
+}
+
+Dataset Dataset::open_first(const std::filesystem::path& path, SourceFile first) {
+  Dataset dataset;
+  dataset.path_ = path;
   if (!is_rank_map(first.header)) {
     dataset.files_.push_back(std::move(first));
     for (std::size_t r = 0; r < dataset.files_[0].header.ranks.size(); ++r) dataset.ranks_.push_back({0, r});

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct SourceFile {
   Header header;
 };
 
+// The header bytes (with their trailer) at the start of `file`, read with bounded reads;
+// CorruptFile naming the path unless they are a GenericIO header that fits in the file.
+[[nodiscard]] std::vector<std::byte> read_header_bytes(io::File& file, const std::string& path);
+
 // Opens `path` and reads its header with bounded reads; CorruptFile or IoError naming the path.
 SourceFile open_source(const std::filesystem::path& path);
 
@@ -33,6 +38,15 @@ class Dataset {
   };
 
   static Dataset open(const std::filesystem::path& path);
+  // As open, with the header of `path` itself already read (by another rank, genericio_read.cpp):
+  // it is decoded and checked here as open would, and only the data are read from the file. The
+  // sub-files of a split file are opened and read as by open.
+  static Dataset open(const std::filesystem::path& path, std::span<const std::byte> header_bytes);
+  // The blocks of one rank of `path` as own_part (genericio/writer.hpp) describes them, for a
+  // writer reading back what it wrote: opens the file and reads nothing else, so file rank 0 of
+  // the result is that rank. A file cut short or changed since is caught by the blocks' CRCs
+  // and lengths as they are read (CorruptFile).
+  static Dataset of_own_part(const std::filesystem::path& path, Header own_part);
 
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
   // Variables, dims, origin and scale (the same in every sub-file).
@@ -49,6 +63,9 @@ class Dataset {
   [[nodiscard]] const SourceFile* rank_map() const noexcept { return map_ ? &*map_ : nullptr; }
 
  private:
+  // The rest of open once `first`, the file at `path`, is open with its header decoded.
+  static Dataset open_first(const std::filesystem::path& path, SourceFile first);
+
   std::filesystem::path path_;
   std::vector<SourceFile> files_;
   std::optional<SourceFile> map_;  // the rank map file of a split file

@@ -89,6 +89,23 @@ Layout plan_layout(const WriteOptions& options, const std::array<std::uint64_t, 
   return layout;
 }
 
+Header own_part(const Layout& layout, std::size_t rank) {
+  const Header& whole = layout.header;
+  Header part;
+  part.big_endian = whole.big_endian;
+  part.dims = whole.dims;
+  part.phys_origin = whole.phys_origin;
+  part.phys_scale = whole.phys_scale;
+  part.variables = whole.variables;
+  part.block_headers = whole.block_headers;
+  part.ranks = {whole.ranks[rank]};
+  part.total_rows = whole.ranks[rank].rows;
+  const std::size_t count = whole.variables.size();
+  const auto first = whole.blocks.begin() + static_cast<std::ptrdiff_t>(rank * count);
+  part.blocks.assign(first, first + static_cast<std::ptrdiff_t>(count));
+  return part;
+}
+
 std::vector<BlockExtent> payload_extents(std::span<const Payload> payloads) {
   std::vector<BlockExtent> extents;
   extents.reserve(payloads.size());

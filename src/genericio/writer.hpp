@@ -75,6 +75,11 @@ struct Layout {
                                  std::vector<Variable> variables, std::span<const RankFacts> ranks,
                                  std::span<const BlockExtent> compressed_blocks);
 
+// The part of `layout` that file rank `rank` needs to read its own blocks back: the variables,
+// byte order and grid, its rank header and its blocks' extents (each CRC trailer right after its
+// block). What a store keeps of each file it wrote: O(variables), where the header is O(ranks).
+[[nodiscard]] Header own_part(const Layout& layout, std::size_t rank);
+
 // The extent (payload size and filter; no offset) of each of this rank's payloads, what the
 // header records for a compressed write.
 [[nodiscard]] std::vector<BlockExtent> payload_extents(std::span<const Payload> payloads);

@@ -99,9 +99,15 @@ std::unique_ptr<const PlannedWrite> plan_write(MPI_Comm comm, const std::filesys
 
 void write_planned(const PlannedWrite& plan) { write_rank_part(plan.path, plan.layout, plan.rank, plan.payloads); }
 
-void write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, const WriteOptions& options) {
+Header write_keeping_own_part(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa,
+                              const WriteOptions& options) {
   const std::unique_ptr<const PlannedWrite> plan = plan_write(comm, path, soa, options);
   mpi::run_collectively(comm, [&] { write_planned(*plan); });
+  return own_part(plan->layout, plan->rank);
+}
+
+void write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, const WriteOptions& options) {
+  (void)write_keeping_own_part(comm, path, soa, options);
 }
 
 }  // namespace soastore::genericio

@@ -36,4 +36,9 @@ struct PlannedWrite {
 // thread may run it. Throws this rank's error; agreeing on it is the caller's business.
 void write_planned(const PlannedWrite& plan);
 
+// genericio::write, returning this rank's own part of the file's layout (own_part in
+// genericio/writer.hpp), with which the writer reads its blocks back without the header.
+[[nodiscard]] Header write_keeping_own_part(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa,
+                                            const WriteOptions& options);
+
 }  // namespace soastore::genericio

@@ -321,6 +321,7 @@ void BackgroundStorage::quiesce(bool cancel) noexcept {
   reported_not_yet_.clear();
   latest_.clear();
   kept_.clear();
+  inner_->quiesce(cancel);
 }
 
 }  // namespace soastore::stores
