@@ -320,7 +320,8 @@ TYPED_TEST(MemoryBudget, ARealSmallDiskFilledBySpillsLosesNothing) {
     store.flush();
     const StoreStats stats = store.stats();
     EXPECT_GT(max_over_ranks(stats.spill_failures), 0u) << "the disk never filled up";
-    EXPECT_GT(stats.spills, 0u);
+    // NumpyStore's ranks race for the space: some rank's spills may all have failed.
+    EXPECT_GT(max_over_ranks(stats.spills), 0u);
     for (int i = 0; i < 12; ++i) expect_same(store.get("k" + std::to_string(i)), values[i]);
     EXPECT_FALSE(any_partial_file(disk.path()));
   }

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "mpi_call_counter.hpp"
+#include "support/mpi_call_counter.hpp"
 #include "reliability_support.hpp"
 #include "soastore/genericio_mpi.hpp"
 #include "stores/file_names.hpp"
@@ -25,9 +25,9 @@ namespace {
 constexpr std::uint64_t kTrailer = 8;
 
 std::uint64_t calls_of(const std::function<void()>& operation) {
-  const std::uint64_t before = collective_calls();
+  const MpiCounts before = mpi_counts();
   operation();
-  return collective_calls() - before;
+  return (mpi_counts() - before).collective_calls;
 }
 
 // Rank r's value: 100 + 7r rows of ten float64 fields f0..f9.
