@@ -11,7 +11,7 @@
 
 namespace soastore::mpi {
 
-// MPI_Allreduce in place that lets the core go while it waits for the other ranks: after a short
+// MPI_Allreduce in place that lets the core go while it waits for the other ranks: after a 1 ms
 // spin it sleeps between MPI_Tests. The rounds that follow a rank's share of a write (agreeing on
 // its outcome) find the ranks finishing at different times, and OpenMPI's blocking collectives
 // poll at 100 % of a core meanwhile: CPU time that the pipeline, and a store's own writer thread
