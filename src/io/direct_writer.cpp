@@ -97,11 +97,11 @@ void DirectWriter::submit(std::size_t length) {
 
 template <typename Checksum>
 std::span<const std::byte> DirectWriter::write_in_place(std::span<const std::byte> bytes, Checksum& checksum) {
-  // Below kChunkBytes a copy is cheap and saves a request.
+  // Below kChunkBytes a copy is cheap and saves a request. Whether the file is still direct does
+  // not matter (and may not be read here: the writer thread may be reopening it buffered): the
+  // caller's memory serves a buffered write as well as a staging buffer would.
   const std::size_t whole = static_cast<std::size_t>(align_down(bytes.size(), kDirectAlignment));
-  if (!file_.direct() || whole < kChunkBytes || !is_direct_aligned(bytes.data()) || filled_ % kDirectAlignment != 0) {
-    return bytes;
-  }
+  if (whole < kChunkBytes || !is_direct_aligned(bytes.data()) || filled_ % kDirectAlignment != 0) return bytes;
   if (filled_ > 0) {
     submit(filled_);  // what was copied before these bytes goes first, in order
     filled_ = 0;
