@@ -78,18 +78,23 @@ BudgetStorage::Plan BudgetStorage::plan_set(const std::string& key, std::uint64_
   std::uint64_t goal = limits_.budget ? limits_.target : std::numeric_limits<std::uint64_t>::max();
   if (plan.over_limit) goal = std::min(goal, *limits_.hard_limit);
   std::uint64_t resident = held_after - (spilling_ - replaced_spilling);
-  std::vector<const Entry*> candidates;
-  for (const auto& [name, entry] : entries_) {
-    if (entry.place == Place::Memory && name != key) candidates.push_back(&entry);
-  }
-  std::sort(candidates.begin(), candidates.end(),
-            [](const Entry* a, const Entry* b) { return a->last_use < b->last_use; });
-  for (const Entry* entry : candidates) {
+  for (const std::string* name : spill_candidates(key)) {
     if (resident <= goal) break;
-    resident -= entry->bytes;
+    resident -= entries_.find(*name)->second.bytes;
     ++plan.spills;
   }
   return plan;
+}
+
+std::vector<const std::string*> BudgetStorage::spill_candidates(const std::string& except) const {
+  std::vector<const std::string*> names;
+  for (const auto& [name, entry] : entries_) {
+    if (entry.place == Place::Memory && name != except) names.push_back(&name);
+  }
+  std::sort(names.begin(), names.end(), [&](const std::string* a, const std::string* b) {
+    return entries_.find(*a)->second.last_use < entries_.find(*b)->second.last_use;
+  });
+  return names;
 }
 
 BudgetStorage::Plan BudgetStorage::agree(const Plan& local) const {
@@ -101,17 +106,12 @@ BudgetStorage::Plan BudgetStorage::agree(const Plan& local) const {
 }
 
 void BudgetStorage::spill_least_recently_used(std::uint64_t count, const std::string& except) {
-  std::vector<std::pair<const std::string*, Entry*>> candidates;
-  for (auto& [name, entry] : entries_) {
-    if (entry.place == Place::Memory && name != except) candidates.emplace_back(&name, &entry);
-  }
-  std::sort(candidates.begin(), candidates.end(),
-            [](const auto& a, const auto& b) { return a.second->last_use < b.second->last_use; });
-  for (std::uint64_t i = 0; i < count && i < candidates.size(); ++i) {
-    auto& [name, entry] = candidates[i];
-    entry->spill_sequence = disk_->spill(*name, entry->value);
-    entry->place = Place::Spilling;
-    spilling_ += entry->bytes;
+  const std::vector<const std::string*> names = spill_candidates(except);
+  for (std::uint64_t i = 0; i < count && i < names.size(); ++i) {
+    Entry& entry = entries_.find(*names[i])->second;
+    entry.spill_sequence = disk_->spill(*names[i], entry.value);
+    entry.place = Place::Spilling;
+    spilling_ += entry.bytes;
   }
 }
 

@@ -93,6 +93,9 @@ class BudgetStorage final : public Storage {
   // Validates `soa` and plans its set. Collectively, a value invalid on any rank raises the same
   // error on every rank (the agreement on the plan tells all ranks; the error's text follows).
   [[nodiscard]] Plan validate_and_plan(const std::string& key, const SoA& soa) const;
+  // The keys of the values in memory and not being spilled, other than `except`, least recently
+  // used first: what plan_set counts and spill_least_recently_used spills, in one order.
+  [[nodiscard]] std::vector<const std::string*> spill_candidates(const std::string& except) const;
   // Spills the `count` least recently used values in memory other than `except`.
   void spill_least_recently_used(std::uint64_t count, const std::string& except);
   // Applies the outcomes of finished spills (the disk reports them agreed).
