@@ -39,6 +39,20 @@ struct MemoryAmount {
   friend bool operator==(const MemoryAmount&, const MemoryAmount&) = default;
 };
 
+// How the ranks share files, one file (a GenericIO sub-file, an npz archive) per group of ranks:
+// all ranks in one file, the ranks of each node ("node", MPI_Comm_split_type shared), each rank
+// its own ("rank"), or N consecutive ranks (an integer). Spelled "default" (GenericIOStore: all,
+// NumpyStore: rank, the reference's files), "all", "node", "rank" or a positive integer.
+struct FileGroups {
+  enum class Kind { StoreDefault, All, Node, Rank, Consecutive };
+  Kind kind = Kind::StoreDefault;
+  int ranks = 0;  // Kind::Consecutive: ranks per file
+
+  [[nodiscard]] static FileGroups of(Kind kind) { return {kind, 0}; }
+  [[nodiscard]] static FileGroups consecutive(int ranks) { return {Kind::Consecutive, ranks}; }
+  friend bool operator==(const FileGroups&, const FileGroups&) = default;
+};
+
 // X(Type, name, Default, Description)
 #define SOASTORE_STORE_OPTIONS(X)                                                                       \
   X(bool, keep_files, false,                                                                            \
@@ -69,7 +83,12 @@ struct MemoryAmount {
   X(MemoryAmount, memory_limit, MemoryAmount{},                                                         \
     "A hard limit on the bytes of values a store keeps in memory per rank, spelled as memory_budget: "  \
     "a set that would exceed it (after waiting for running spills) raises MemoryLimitExceeded and "     \
-    "keeps the earlier value. none: no limit.")
+    "keeps the earlier value. none: no limit.")                                                          \
+  X(FileGroups, file_groups, FileGroups{},                                                              \
+    "Which ranks share a file per key: all (one file), node (one per node), rank (one per rank) or N "   \
+    "(one per N consecutive ranks). GenericIOStore writes a GenericIO split file (a rank map plus one "  \
+    "name#G sub-file per group), NumpyStore one npz archive per group whose members are named "        \
+    "rank-000017/x.npy. default: all for GenericIOStore, rank for NumpyStore (the reference's files).")
 
 struct StoreOptions {
 #define SOASTORE_OPTION_FIELD(Type, name, Default, Description) std::optional<Type> name{};
@@ -98,24 +117,12 @@ struct OptionDescription {
 
 // An option's value from its text as the environment variable spells it (the Python bindings
 // parse non-bool values given as str with it too); InvalidOption naming `option` otherwise.
+// Defined for each option type (explicitly instantiated in src/stores/options.cpp).
 template <class Type>
 [[nodiscard]] Type parse_option_value(std::string_view option, std::string_view text);
-template <>
-[[nodiscard]] bool parse_option_value<bool>(std::string_view option, std::string_view text);
-template <>
-[[nodiscard]] IoMode parse_option_value<IoMode>(std::string_view option, std::string_view text);
-template <>
-[[nodiscard]] ByteCount parse_option_value<ByteCount>(std::string_view option, std::string_view text);
-template <>
-[[nodiscard]] MemoryAmount parse_option_value<MemoryAmount>(std::string_view option, std::string_view text);
-template <>
-[[nodiscard]] double parse_option_value<double>(std::string_view option, std::string_view text);
 // The text of a value, as the environment variable and the docs spell it.
-[[nodiscard]] std::string format_option_value(bool value);
-[[nodiscard]] std::string format_option_value(IoMode value);
-[[nodiscard]] std::string format_option_value(ByteCount value);
-[[nodiscard]] std::string format_option_value(const MemoryAmount& value);
-[[nodiscard]] std::string format_option_value(double value);
+template <class Type>
+[[nodiscard]] std::string format_option_value(const Type& value);
 
 // Every option, in declaration order.
 [[nodiscard]] std::vector<OptionDescription> describe_options();

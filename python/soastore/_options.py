@@ -14,7 +14,8 @@ OPTIONS = _soastore.store_options()
 
 # The Python value of a default, from its text as the environment variable would spell it.
 _DEFAULT_FROM_TEXT = {"bool": lambda text: text == "true", "IoMode": lambda text: text, "ByteCount": int,
-                      "double": float, "MemoryAmount": lambda text: None if text == "none" else text}
+                      "double": float, "MemoryAmount": lambda text: None if text == "none" else text,
+                      "FileGroups": lambda text: None if text == "default" else text}
 
 
 def _parameter_doc(option):

@@ -14,7 +14,8 @@ namespace soastore::python {
 namespace {
 
 // A bool option takes a Python bool, a byte count an int too, a fraction a float, a memory amount
-// an int (bytes) or a float (a fraction); every option other than a bool takes its text (a str),
+// an int (bytes) or a float (a fraction), file groups an int (ranks per file); every option other
+// than a bool takes its text (a str),
 // parsed as its environment variable would be ("direct" for io, "1g", "25%").
 template <class Type>
 Type option_from_python(const char* name, const py::handle& value) {
@@ -34,6 +35,9 @@ Type option_from_python(const char* name, const py::handle& value) {
   } else {
     if constexpr (std::is_integral_v<Type>) {
       if (is_int) return value.cast<Type>();
+    }
+    if constexpr (std::is_same_v<Type, FileGroups>) {
+      if (is_int) return parse_option_value<Type>(name, std::to_string(value.cast<long long>()));
     }
     if (!py::isinstance<py::str>(value)) throw py::cast_error("not a str");
     return parse_option_value<Type>(name, value.cast<std::string>());
@@ -55,6 +59,10 @@ py::object option_to_python(const Type& value) {
       case MemoryAmount::Kind::None: break;
     }
     return py::none();
+  } else if constexpr (std::is_same_v<Type, FileGroups>) {
+    if (value.kind == FileGroups::Kind::Consecutive) return py::int_(value.ranks);
+    if (value.kind == FileGroups::Kind::StoreDefault) return py::none();
+    return py::str(format_option_value(value));
   } else {
     return py::str(format_option_value(value));
   }

@@ -10,8 +10,11 @@ namespace soastore::stores {
 namespace {
 
 constexpr std::string_view kGenericIOSuffix = ".tmp.gio";
+constexpr std::string_view kSubfileInfix = ".tmp.gio#";
 constexpr std::string_view kRankInfix = ".tmp.rank-";
+constexpr std::string_view kGroupInfix = ".tmp.group-";
 constexpr std::string_view kNpzSuffix = ".npz";
+constexpr std::string_view kPreviousSuffix = ".previous";
 // Linux's NAME_MAX for every common file system (ext4, xfs, tmpfs, Lustre, GPFS).
 constexpr std::size_t kMaxFileNameBytes = 255;
 
@@ -25,7 +28,7 @@ bool strip_suffix(std::string_view& text, std::string_view suffix) {
   return true;
 }
 
-// A rank as std::to_string writes it: "0" or digits without a leading zero, within int.
+// A rank or group as std::to_string writes it: "0" or digits without a leading zero, within int.
 bool is_rank_text(std::string_view text) {
   if (text.empty() || text.size() > 10 || (text.size() > 1 && text.front() == '0')) return false;
   long long value = 0;
@@ -45,22 +48,41 @@ bool is_admissible_key(std::string_view key) {
   }
 }
 
+// "{K}{infix}{number}" with K an admissible key (the last `infix` in `text` is the one).
+bool is_numbered_name(std::string_view text, std::string_view infix) {
+  const std::size_t at = text.rfind(infix);
+  return at != std::string_view::npos && is_rank_text(text.substr(at + infix.size())) &&
+         is_admissible_key(text.substr(0, at));
+}
+
 }  // namespace
 
 std::filesystem::path genericio_file_name(const std::filesystem::path& prefix, std::string_view key) {
   return stem(prefix, key) + std::string(kGenericIOSuffix);
 }
 
+std::filesystem::path genericio_subfile_name(const std::filesystem::path& prefix, std::string_view key, int group) {
+  return stem(prefix, key) + std::string(kSubfileInfix) + std::to_string(group);
+}
+
 std::filesystem::path npz_file_name(const std::filesystem::path& prefix, std::string_view key, int rank) {
   return stem(prefix, key) + std::string(kRankInfix) + std::to_string(rank) + std::string(kNpzSuffix);
+}
+
+std::filesystem::path npz_group_file_name(const std::filesystem::path& prefix, std::string_view key, int group) {
+  return stem(prefix, key) + std::string(kGroupInfix) + std::to_string(group) + std::string(kNpzSuffix);
 }
 
 std::filesystem::path partial_file_name(const std::filesystem::path& file) {
   return file.string() + std::string(kPartialSuffix);
 }
 
+std::filesystem::path previous_file_name(const std::filesystem::path& file) {
+  return file.string() + std::string(kPreviousSuffix);
+}
+
 void check_file_name_length(const std::filesystem::path& prefix, std::string_view key) {
-  const std::filesystem::path longest = partial_file_name(npz_file_name(prefix, key, INT_MAX));
+  const std::filesystem::path longest = previous_file_name(npz_group_file_name(prefix, key, INT_MAX));
   const std::size_t length = longest.filename().string().size();
   if (length > kMaxFileNameBytes) {
     throw InvalidKey("store key '" + std::string(key) + "' with temporary_path '" + prefix.string() +
@@ -74,12 +96,10 @@ bool is_store_file_name(std::string_view file_name, std::string_view prefix_name
   std::string_view rest = file_name;
   if (!rest.starts_with(prefix_name) || rest.substr(prefix_name.size()).substr(0, 1) != "_") return false;
   rest.remove_prefix(prefix_name.size() + 1);
-  strip_suffix(rest, kPartialSuffix);
+  if (!strip_suffix(rest, kPartialSuffix)) strip_suffix(rest, kPreviousSuffix);
   if (strip_suffix(rest, kGenericIOSuffix)) return is_admissible_key(rest);
-  if (!strip_suffix(rest, kNpzSuffix)) return false;
-  const std::size_t infix = rest.rfind(kRankInfix);
-  if (infix == std::string_view::npos || !is_rank_text(rest.substr(infix + kRankInfix.size()))) return false;
-  return is_admissible_key(rest.substr(0, infix));
+  if (strip_suffix(rest, kNpzSuffix)) return is_numbered_name(rest, kRankInfix) || is_numbered_name(rest, kGroupInfix);
+  return is_numbered_name(rest, kSubfileInfix);
 }
 
 void remove_quietly(const std::filesystem::path& path) noexcept {

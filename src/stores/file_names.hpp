@@ -4,17 +4,23 @@
 //
 // For a store with temporary_path P (a prefix: directory D, file-name part N):
 //   GenericIOStore, key K:         D/N_K.tmp.gio          written first as D/N_K.tmp.gio.partial
+//     with file_groups, group G:   D/N_K.tmp.gio#G        (a split file: D/N_K.tmp.gio is its rank map)
 //   NumpyStore, key K, rank R:     D/N_K.tmp.rank-R.npz   written first as ...npz.partial
-// (the reference's names, plus the ".partial" temporaries of the atomic replace).
+//     with file_groups, group G:   D/N_K.tmp.group-G.npz
+// (the reference's names, plus the temporaries of the atomic replace: ".partial", a new value
+// before it is renamed into place, and ".previous", the old value while a new one is written
+// under its name).
 //
 // Why keys need no extra rule against colliding with these temporaries: every name ends in
-// exactly one of ".tmp.gio", ".tmp.gio.partial", ".npz", ".npz.partial", and those endings end in
-// different characters ('o', 'z', 'l') or differ before ".partial" ('o' against 'z'), so a final
-// name never equals a temporary name and a GenericIO name never equals an npz name, whatever the
-// key. Within one kind the text after the key is fixed, or ".tmp.rank-" + digits up to ".npz":
-// only the last ".tmp.rank-" is followed by nothing but digits, so a name splits into key and
-// rank in one way only, and distinct keys (or ranks) give distinct names. The mapping (kind, key, rank) -> name is therefore injective for the keys check_key
-// admits; tests/cpp/reliability/test_keys.cpp checks it on adversarial keys.
+// exactly one of ".tmp.gio", ".tmp.gio#" + digits, ".npz", or one of those plus ".partial" or
+// ".previous". The endings end in different characters ('o', a digit, 'z', 'l', 's') or differ
+// before ".partial" / ".previous" in the same way, so a final name never equals a temporary name
+// and names of different kinds never meet, whatever the key. Within one kind the text after the
+// key is fixed, or an infix (".tmp.rank-", ".tmp.group-", ".tmp.gio#") + digits: only the last
+// such infix is followed by nothing but digits (and ".npz"), so a name splits into key and number
+// in one way only, and distinct keys (or numbers) give distinct names. The mapping (kind, key,
+// number) -> name is therefore injective for the keys check_key admits;
+// tests/cpp/reliability/test_keys.cpp checks it on adversarial keys.
 //
 // What no key rule can prevent: two stores whose prefixes overlap ("run" with key "a_b" and
 // "run_a" with key "b" both name run_a_b.tmp.gio). Give concurrent stores distinct directories
@@ -30,10 +36,16 @@ inline constexpr std::string_view kPartialSuffix = ".partial";
 
 // D/N_K.tmp.gio
 std::filesystem::path genericio_file_name(const std::filesystem::path& prefix, std::string_view key);
+// D/N_K.tmp.gio#G: group G's sub-file of a split file
+std::filesystem::path genericio_subfile_name(const std::filesystem::path& prefix, std::string_view key, int group);
 // D/N_K.tmp.rank-R.npz
 std::filesystem::path npz_file_name(const std::filesystem::path& prefix, std::string_view key, int rank);
+// D/N_K.tmp.group-G.npz: the archive the ranks of group G share
+std::filesystem::path npz_group_file_name(const std::filesystem::path& prefix, std::string_view key, int group);
 // The temporary a file is written to before it is renamed into place: "{file}.partial".
 std::filesystem::path partial_file_name(const std::filesystem::path& file);
+// Where a file's old value waits while a new one is written under its name: "{file}.previous".
+std::filesystem::path previous_file_name(const std::filesystem::path& file);
 
 // InvalidKey unless every name the store could create for `key` (the longest being an npz
 // ".partial" of the largest rank) fits in one file-name component of NAME_MAX (255) bytes, so
@@ -42,8 +54,8 @@ std::filesystem::path partial_file_name(const std::filesystem::path& file);
 void check_file_name_length(const std::filesystem::path& prefix, std::string_view key);
 
 // Whether `file_name` (no directory) is a name some store with prefix file-name part
-// `prefix_name` creates: "{prefix_name}_{K}" + one of the four suffixes above, K a key that
-// check_key admits and R the decimal form of a rank. What `soastore clean` removes.
+// `prefix_name` creates: "{prefix_name}_{K}" + one of the suffixes above, K a key that check_key
+// admits and R, G the decimal form of a rank or group. What `soastore clean` removes.
 bool is_store_file_name(std::string_view file_name, std::string_view prefix_name);
 
 // Best-effort removal of a store file while an error is already on its way to the caller or the

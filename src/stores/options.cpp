@@ -156,6 +156,35 @@ std::string format_value(const MemoryAmount& value) {
 
 std::string format_value(ByteCount value) { return std::to_string(value); }
 
+std::optional<FileGroups> parse_value(std::string_view text, const FileGroups* /*type*/) {
+  const std::string lower = lowercase(text);
+  if (lower == "default" || lower.empty()) return FileGroups{};
+  if (lower == "all") return FileGroups::of(FileGroups::Kind::All);
+  if (lower == "node") return FileGroups::of(FileGroups::Kind::Node);
+  if (lower == "rank") return FileGroups::of(FileGroups::Kind::Rank);
+  const std::optional<Decimal> count = parse_decimal(lower);
+  if (!count || count->fraction != 0 || lower.find('.') != std::string::npos || count->whole == 0 ||
+      count->whole > static_cast<ByteCount>(std::numeric_limits<int>::max())) {
+    return std::nullopt;
+  }
+  return FileGroups::consecutive(static_cast<int>(count->whole));
+}
+
+const char* expected_text(const FileGroups* /*type*/) {
+  return "default, all, node, rank, or a positive number of consecutive ranks per file";
+}
+
+std::string format_value(const FileGroups& value) {
+  switch (value.kind) {
+    case FileGroups::Kind::All: return "all";
+    case FileGroups::Kind::Node: return "node";
+    case FileGroups::Kind::Rank: return "rank";
+    case FileGroups::Kind::Consecutive: return std::to_string(value.ranks);
+    case FileGroups::Kind::StoreDefault: break;
+  }
+  return "default";
+}
+
 std::string environment_variable(std::string_view option) {
   std::string name = "SOASTORE_";
   for (const char c : option) name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -184,31 +213,27 @@ Type parse_or_throw(std::string_view option, std::string_view text) {
 
 }  // namespace
 
-template <>
-bool parse_option_value<bool>(std::string_view option, std::string_view text) {
-  return parse_or_throw<bool>(option, text);
+template <class Type>
+Type parse_option_value(std::string_view option, std::string_view text) {
+  return parse_or_throw<Type>(option, text);
 }
-template <>
-IoMode parse_option_value<IoMode>(std::string_view option, std::string_view text) {
-  return parse_or_throw<IoMode>(option, text);
+
+template <class Type>
+std::string format_option_value(const Type& value) {
+  return format_value(value);
 }
-template <>
-ByteCount parse_option_value<ByteCount>(std::string_view option, std::string_view text) {
-  return parse_or_throw<ByteCount>(option, text);
-}
-template <>
-MemoryAmount parse_option_value<MemoryAmount>(std::string_view option, std::string_view text) {
-  return parse_or_throw<MemoryAmount>(option, text);
-}
-template <>
-double parse_option_value<double>(std::string_view option, std::string_view text) {
-  return parse_or_throw<double>(option, text);
-}
-std::string format_option_value(bool value) { return format_value(value); }
-std::string format_option_value(IoMode value) { return format_value(value); }
-std::string format_option_value(ByteCount value) { return format_value(value); }
-std::string format_option_value(const MemoryAmount& value) { return format_value(value); }
-std::string format_option_value(double value) { return format_value(value); }
+
+// One instantiation per option type (and IoMode, which the read functions take too).
+#define SOASTORE_INSTANTIATE_OPTION_TYPE(Type)                                        \
+  template Type parse_option_value<Type>(std::string_view option, std::string_view text); \
+  template std::string format_option_value<Type>(const Type& value);
+SOASTORE_INSTANTIATE_OPTION_TYPE(bool)
+SOASTORE_INSTANTIATE_OPTION_TYPE(IoMode)
+SOASTORE_INSTANTIATE_OPTION_TYPE(ByteCount)
+SOASTORE_INSTANTIATE_OPTION_TYPE(MemoryAmount)
+SOASTORE_INSTANTIATE_OPTION_TYPE(double)
+SOASTORE_INSTANTIATE_OPTION_TYPE(FileGroups)
+#undef SOASTORE_INSTANTIATE_OPTION_TYPE
 
 StoreSettings resolve_options(const StoreOptions& given) {
   StoreSettings settings;

@@ -18,7 +18,8 @@ namespace {
 const std::vector<std::string> kAdversarialKeys = {
     "k", "k.tmp.gio", "k.tmp.gio.partial", "k.partial", "k.tmp.rank-0.npz", "k.tmp.rank-1", "k.tmp.rank-",
     "k.tmp.rank-1.npz.partial", "k.tmp", ".tmp.gio", "k_", "_k", "k.npz", "k.gio", "k.tmp.rank-12", "k.tmp.rank-1.npz",
-    "..k", "k..", " k", "k ", "-", ".partial"};
+    "..k", "k..", " k", "k ", "-", ".partial", "k.previous", "k.tmp.group-1", "k.tmp.group-1.npz", "k.tmp.gio#1",
+    "k.tmp.gio#"};
 
 TEST(KeyNames, NoTwoKeysOrRanksShareAFileName) {
   const std::filesystem::path prefix = "/scratch/run";
@@ -27,13 +28,16 @@ TEST(KeyNames, NoTwoKeysOrRanksShareAFileName) {
   for (const std::string& key : kAdversarialKeys) {
     stores::check_key(key);
     for (const std::filesystem::path& file :
-         {stores::genericio_file_name(prefix, key), stores::npz_file_name(prefix, key, 0),
-          stores::npz_file_name(prefix, key, 1), stores::npz_file_name(prefix, key, 12)}) {
-      names.insert(file.string());
-      names.insert(stores::partial_file_name(file).string());
-      made += 2;
-      EXPECT_TRUE(stores::is_store_file_name(file.filename().string(), "run")) << file;
-      EXPECT_TRUE(stores::is_store_file_name(stores::partial_file_name(file).filename().string(), "run")) << file;
+         {stores::genericio_file_name(prefix, key), stores::genericio_subfile_name(prefix, key, 0),
+          stores::genericio_subfile_name(prefix, key, 12), stores::npz_file_name(prefix, key, 0),
+          stores::npz_file_name(prefix, key, 1), stores::npz_file_name(prefix, key, 12),
+          stores::npz_group_file_name(prefix, key, 0), stores::npz_group_file_name(prefix, key, 12)}) {
+      for (const std::filesystem::path& name :
+           {file, stores::partial_file_name(file), stores::previous_file_name(file)}) {
+        names.insert(name.string());
+        ++made;
+        EXPECT_TRUE(stores::is_store_file_name(name.filename().string(), "run")) << name;
+      }
     }
   }
   EXPECT_EQ(names.size(), made);
@@ -42,10 +46,14 @@ TEST(KeyNames, NoTwoKeysOrRanksShareAFileName) {
 TEST(KeyNames, CleanRecognisesOnlyOurNames) {
   for (const char* name : {"run_k.tmp.gio.bak", "run_k.tmp.rank-x.npz", "run_k.tmp.rank-01.npz", "runX_k.tmp.gio",
                            "other_k.tmp.gio", "run_.tmp.gio", "run_k.tmp.npz", "run_k.tmp.rank-.npz", "run",
-                           "run_k.tmp.gio.partial.partial", "run_k.tmp.rank-99999999999.npz", "run_a\tb.tmp.gio"}) {
+                           "run_k.tmp.gio.partial.partial", "run_k.tmp.rank-99999999999.npz", "run_a\tb.tmp.gio",
+                           "run_k.tmp.gio#", "run_k.tmp.gio#01", "run_k.tmp.gio#1.npz", "run_k.tmp.group-x.npz",
+                           "run_k.tmp.gio.previous.partial", "run_k.tmp.gio#x"}) {
     EXPECT_FALSE(stores::is_store_file_name(name, "run")) << name;
   }
   EXPECT_TRUE(stores::is_store_file_name("run_k.tmp.rank-2147483647.npz", "run"));
+  EXPECT_TRUE(stores::is_store_file_name("run_k.tmp.gio#3", "run"));
+  EXPECT_TRUE(stores::is_store_file_name("run_k.tmp.group-3.npz.previous", "run"));
 }
 
 TEST(KeyNames, InvalidKeysAreRefusedBeforeAnythingIsWritten) {
