@@ -45,9 +45,7 @@ void broadcast_string(std::string& text, int root, MPI_Comm comm) {
 
 }  // namespace
 
-void allreduce_in_place(void* buffer, int count, MPI_Datatype type, MPI_Op op, MPI_Comm comm) {
-  MPI_Request request = MPI_REQUEST_NULL;
-  check(MPI_Iallreduce(MPI_IN_PLACE, buffer, count, type, op, comm, &request), "MPI_Iallreduce");
+void wait_patiently(std::span<MPI_Request> requests) {
   // Ranks that arrive close together (small calls; oversubscribed ranks that the scheduler runs
   // in turn) finish within the spin, at no cost in latency: with a 50 us spin, 16 ranks on 2
   // cores read field by field at 0.8 GiB/s in the demo, with 1 ms at 3.8. A rank that is later
@@ -57,12 +55,18 @@ void allreduce_in_place(void* buffer, int count, MPI_Datatype type, MPI_Op op, M
   const auto spin_until = std::chrono::steady_clock::now() + kSpin;
   auto pause = std::chrono::microseconds(10);
   for (int done = 0;;) {
-    check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+    check(MPI_Testall(static_cast<int>(requests.size()), requests.data(), &done, MPI_STATUSES_IGNORE), "MPI_Testall");
     if (done != 0) return;
     if (std::chrono::steady_clock::now() < spin_until) continue;
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, kLongestPause);
   }
+}
+
+void allreduce_in_place(void* buffer, int count, MPI_Datatype type, MPI_Op op, MPI_Comm comm) {
+  MPI_Request request = MPI_REQUEST_NULL;
+  check(MPI_Iallreduce(MPI_IN_PLACE, buffer, count, type, op, comm, &request), "MPI_Iallreduce");
+  wait_patiently(std::span(&request, 1));
 }
 
 void agree_on_error(MPI_Comm comm, const std::exception_ptr& local_error) {

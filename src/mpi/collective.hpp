@@ -8,6 +8,7 @@
 
 #include <exception>
 #include <functional>
+#include <span>
 
 namespace soastore::mpi {
 
@@ -17,6 +18,10 @@ namespace soastore::mpi {
 // poll at 100 % of a core meanwhile: CPU time that the pipeline, and a store's own writer thread
 // sleeping in the kernel, can use. A rank arriving after the spin is noticed within 0.5 ms.
 void allreduce_in_place(void* buffer, int count, MPI_Datatype type, MPI_Op op, MPI_Comm comm);
+
+// Waits, with allreduce_in_place's patience, for nonblocking collectives started together: one
+// round, whose latency is the slowest of them, where waiting for each in turn would be several.
+void wait_patiently(std::span<MPI_Request> requests);
 
 // Runs `local_part` on this rank, then agrees with all ranks of `comm` on the outcome (one
 // MPI_Allreduce when everyone succeeded). Rethrows the first failure on every rank.

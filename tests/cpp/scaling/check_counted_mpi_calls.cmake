@@ -7,7 +7,7 @@ cmake_minimum_required(VERSION 3.20)
 # complete or free what a counted call started.
 set(local_calls
   Cart_coords Cart_get Cart_rank Cartdim_get Comm_free Comm_rank Comm_size Dims_create Error_string
-  Finalize Finalized Init Init_thread Initialized Test Topo_test Type_size Wait Waitall)
+  Finalize Finalized Init Init_thread Initialized Test Testall Topo_test Type_size Wait Waitall)
 
 file(GLOB_RECURSE sources ${ROOT}/src/*.cpp ${ROOT}/src/*.hpp ${ROOT}/include/*.hpp)
 set(called)

@@ -19,6 +19,10 @@ namespace soastore::testing {
 
 struct MpiCounts {
   std::uint64_t collective_calls = 0;  // collectives, communicator creation included
+  // Times this rank waited on other ranks: each blocking collective is a round, and nonblocking
+  // collectives started while none is in flight open a round that the others started with them
+  // join (they progress together; the round ends when all of them completed).
+  std::uint64_t collective_rounds = 0;
   std::uint64_t collective_bytes_sent = 0;
   std::uint64_t collective_bytes_received = 0;
   std::uint64_t messages_sent = 0;  // point to point (MPI_Send, MPI_Isend)
