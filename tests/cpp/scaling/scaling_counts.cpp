@@ -42,8 +42,8 @@ using soastore::SoA;
 using soastore::Store;
 
 // The counts, in the order of the table's columns.
-constexpr std::array<std::string_view, 9> kCountNames = {
-    "collective calls", "bytes sent", "bytes received", "p2p messages", "opens", "renames", "removes",
+constexpr std::array<std::string_view, 10> kCountNames = {
+    "collective rounds", "collective calls", "bytes sent", "bytes received", "p2p messages", "opens", "renames", "removes",
     "bytes read extra", "bytes written extra"};
 using Counts = std::array<std::int64_t, kCountNames.size()>;
 
@@ -63,7 +63,8 @@ Counts counts_since(const Snapshot& before, std::uint64_t bytes_given, std::uint
     return static_cast<std::int64_t>(after.io.*count - before.io.*count);
   };
   const auto asked = static_cast<std::int64_t>(on_disk ? bytes_returned : 0);
-  return {static_cast<std::int64_t>(mpi.collective_calls),
+  return {static_cast<std::int64_t>(mpi.collective_rounds),
+          static_cast<std::int64_t>(mpi.collective_calls),
           static_cast<std::int64_t>(mpi.collective_bytes_sent),
           static_cast<std::int64_t>(mpi.collective_bytes_received),
           static_cast<std::int64_t>(mpi.messages_sent + mpi.messages_received),

@@ -16,7 +16,7 @@ import tempfile
 # Counts that every rank other than rank 0 must pay the same on any P (weak scaling: each rank
 # holds the same rows). Rank 0 writes the GenericIO header, which holds 48 bytes per rank, so its
 # written bytes grow by design and only its call counts are checked.
-CONSTANT_ON_EVERY_RANK = ["collective calls", "p2p messages", "opens", "renames", "removes"]
+CONSTANT_ON_EVERY_RANK = ["collective rounds", "collective calls", "p2p messages", "opens", "renames", "removes"]
 # Reads of a GenericIOStore key use the layout the store wrote, without the header (bytes read
 # extra: the CRC trailers only).
 CONSTANT_OFF_RANK_0 = CONSTANT_ON_EVERY_RANK + ["bytes sent", "bytes written extra", "bytes read extra"]
