@@ -39,6 +39,45 @@ class Background : public ::testing::Test {
   Store make(ByteCount bytes = ByteCount{256} << 20) {
     return Kind::make(partition, prefix, {.background = true, .background_bytes = bytes});
   }
+
+  // The failed-replacement tests: key "a" holds `previous` on disk, then a set of `next` fails.
+  const std::filesystem::path file_a = Kind::file(prefix, "a");
+  const SoA previous = rank_soa(100, 1);
+  const SoA next = rank_soa(150, 2);
+
+  void store_previous(Store& store) {
+    store.set("a", previous);
+    store.flush();
+  }
+
+  // With the background write of "a" failing: sets "b" to `next` and flushes. The failure of "a"
+  // is raised at that set when it is known by then (on every rank, for GenericIOStore), else at
+  // flush. Returns whether it was raised, as an IoError with `error_number` naming key 'a'.
+  bool raised_for_a_by_setting_b(Store& store, int error_number) {
+    try {
+      store.set("b", next);
+      store.flush();
+    } catch (const IoError& e) {
+      EXPECT_EQ(e.error_number(), error_number) << e.what();
+      EXPECT_NE(std::string(e.what()).find("background write of key 'a'"), std::string::npos) << e.what();
+      return true;
+    }
+    return false;
+  }
+
+  // After the failure: "a" (and "b" if stored) are served from memory, the file of "a" holds
+  // `previous` where `file_kept_previous` and `next` elsewhere, and no .partial is left. The store
+  // goes on: a new set of the key writes its file.
+  void expect_nothing_lost(Store& store, bool file_kept_previous) {
+    expect_same(store.get("a"), next);
+    if (store.contains("b")) expect_same(store.get("b"), next);
+    expect_same(Kind::read_file(file_a), file_kept_previous ? previous : next);
+    EXPECT_FALSE(any_partial_file(scratch.path()));
+    store.set("a", previous);
+    store.flush();
+    expect_same(store.get("a"), previous);
+    expect_same(Kind::read_file(file_a), previous);
+  }
 };
 
 TYPED_TEST_SUITE(Background, StoreKinds);
@@ -147,80 +186,37 @@ TYPED_TEST(Background, RemoveRunsInTheBackgroundAfterThePendingWrite) {
 TYPED_TEST(Background, FailedWriteIsRaisedKeepsTheValueInMemoryAndThePreviousFile) {
   for (const bool everywhere : {false, true}) {
     auto store = this->make();
-    const std::filesystem::path file = TypeParam::file(this->prefix, "a");
-    const SoA previous = rank_soa(100, 1);
-    const SoA next = rank_soa(150, 2);
-    store.set("a", previous);
-    store.flush();
+    this->store_previous(store);
     const bool fails_here = everywhere || this->on_last;
     {
       InjectedFaults faults({.write_errno = ENOSPC}, fails_here);
-      store.set("a", next);   // planned (collectively: agreed rows and offsets) and queued
-      bool raised = false;
-      try {
-        // The other ranks' writes go on meanwhile. The failure of "a" comes at this set when "a"
-        // has failed by then (everywhere, for GenericIOStore), else at flush.
-        store.set("b", next);
-        store.flush();
-      } catch (const IoError& e) {
-        raised = true;
-        EXPECT_EQ(e.error_number(), ENOSPC) << e.what();
-        EXPECT_NE(std::string(e.what()).find("background write of key 'a'"), std::string::npos) << e.what();
-      }
-      EXPECT_EQ(raised, TypeParam::kCollective || fails_here);
+      store.set("a", this->next);  // planned (collectively: agreed rows and offsets) and queued
+      // The other ranks' writes go on meanwhile.
+      EXPECT_EQ(this->raised_for_a_by_setting_b(store, ENOSPC), TypeParam::kCollective || fails_here);
     }
-    // Readable from memory where the write failed; the previous file is intact; no .partial.
-    expect_same(store.get("a"), next);
-    if (store.contains("b")) expect_same(store.get("b"), next);
-    // Collectively no rank's file was replaced; per rank only the failing ranks kept the old one.
-    expect_same(TypeParam::read_file(file), TypeParam::kCollective || fails_here ? previous : next);
-    EXPECT_FALSE(any_partial_file(this->scratch.path()));
-    // The store goes on: a new set of the key writes its file.
-    store.set("a", previous);
-    store.flush();
-    expect_same(store.get("a"), previous);
-    expect_same(TypeParam::read_file(file), previous);
+    // Readable from memory where the write failed. Collectively no rank's file was replaced; per
+    // rank only the failing ranks kept the old one.
+    this->expect_nothing_lost(store, TypeParam::kCollective || fails_here);
     store.close();
   }
 }
 
 TYPED_TEST(Background, FailedRenameIsRaisedKeepsTheValueInMemoryAndThePreviousFile) {
   auto store = this->make();
-  const std::filesystem::path file = TypeParam::file(this->prefix, "a");
-  const SoA previous = rank_soa(100, 1);
-  const SoA next = rank_soa(150, 2);
-  store.set("a", previous);
-  store.flush();
+  this->store_previous(store);
   // GenericIOStore's rank 0 renames, on the caller's thread once the ranks agreed that every part
   // is written; NumpyStore's writer threads rename, so fail it on the last rank.
   const bool renames_here = TypeParam::kCollective ? world_rank() == 0 : this->on_last;
   const bool fails_here = TypeParam::kCollective || renames_here;
   {
     InjectedFaults faults({.rename_errno = EIO}, renames_here);
-    store.set("a", next);
-    bool raised = false;
-    try {
-      // Both renames fail: that of "a" is raised at this set when its write is done everywhere
-      // by then, else at flush, together with that of "b".
-      store.set("b", next);
-      store.flush();
-    } catch (const IoError& e) {
-      raised = true;
-      EXPECT_EQ(e.error_number(), EIO) << e.what();
-      EXPECT_NE(std::string(e.what()).find("background write of key 'a'"), std::string::npos) << e.what();
-    }
-    EXPECT_EQ(raised, fails_here);
+    store.set("a", this->next);
+    // Both renames fail: that of "a" is raised at the set of "b" when its write is done
+    // everywhere by then, else at flush, together with that of "b".
+    EXPECT_EQ(this->raised_for_a_by_setting_b(store, EIO), fails_here);
   }
-  // On every rank alike (the ranks agreed which renames failed): the values are served from
-  // memory, the previous file is intact, and no .partial is left.
-  expect_same(store.get("a"), next);
-  if (store.contains("b")) expect_same(store.get("b"), next);
-  expect_same(TypeParam::read_file(file), fails_here ? previous : next);
-  EXPECT_FALSE(any_partial_file(this->scratch.path()));
-  store.set("a", previous);
-  store.flush();
-  expect_same(TypeParam::read_file(file), previous);
-  expect_same(store.get("a"), previous);
+  // On every rank alike (the ranks agreed which renames failed).
+  this->expect_nothing_lost(store, fails_here);
 }
 
 TYPED_TEST(Background, FailureIsRaisedAtTheNextCall) {
