@@ -30,6 +30,25 @@ StoreOptions with_io(IoMode mode) {
   return options;
 }
 
+// A GenericIOStore and a NumpyStore with io = `mode`, their files under `dir` (prefixes "gio" and
+// "npz"): what the tests here run alike on both stores.
+struct BothStores {
+  GenericIOStore genericio;
+  NumpyStore numpy;
+
+  BothStores(const Partition& partition, const std::filesystem::path& dir, IoMode mode)
+      : genericio(partition, 1.0, dir / "gio", with_io(mode)), numpy(partition, dir / "npz", with_io(mode)) {}
+
+  void set(const std::string& key, const SoA& value) {
+    genericio.set(key, value);
+    numpy.set(key, value);
+  }
+  void expect_holds(const std::string& key, const SoA& value) {
+    expect_same(genericio.get(key), value);
+    expect_same(numpy.get(key), value);
+  }
+};
+
 // Runs `operation` expecting IoError with `error_number` (any when 0) where `fails_here`.
 void expect_io_error(bool fails_here, const std::function<void()>& operation, int error_number) {
   try {
@@ -118,13 +137,10 @@ TEST(DirectIoStores, RefusedODirectIsSilentlyBuffered) {
     const std::filesystem::path dir = disk.path() / ("d" + std::to_string(round++));
     if (world_rank() == 0) std::filesystem::create_directory(dir);
     MPI_Barrier(MPI_COMM_WORLD);
-    GenericIOStore genericio(partition, 1.0, dir / "gio", with_io(IoMode::Direct));
-    NumpyStore numpy(partition, dir / "npz", with_io(IoMode::Direct));
+    BothStores stores(partition, dir, IoMode::Direct);
     const SoA soa = rank_soa(kLargeRows, round);
-    genericio.set("k", soa);
-    numpy.set("k", soa);
-    expect_same(genericio.get("k"), soa);
-    expect_same(numpy.get("k"), soa);
+    stores.set("k", soa);
+    stores.expect_holds("k", soa);
     if (how.at_open || how.at_write) {
       EXPECT_TRUE(io::direct_refused(dir / "x"));
     }
@@ -135,11 +151,11 @@ TEST(DirectIoStores, RefusedODirectIsSilentlyBuffered) {
 TEST(DirectIoStores, InjectedFaultsAreTypedErrorsAndLoseNothing) {
   ScratchDir scratch;
   Partition partition;
-  GenericIOStore genericio(partition, 1.0, scratch / "gio", with_io(IoMode::Direct));
-  NumpyStore numpy(partition, scratch / "npz", with_io(IoMode::Direct));
+  BothStores stores(partition, scratch.path(), IoMode::Direct);
+  GenericIOStore& genericio = stores.genericio;
+  NumpyStore& numpy = stores.numpy;
   const SoA before = rank_soa(kLargeRows, 1);
-  genericio.set("k", before);
-  numpy.set("k", before);
+  stores.set("k", before);
   const bool on_last = world_rank() == world_size() - 1;
   for (const int error : {ENOSPC, EIO}) {
     {
@@ -158,10 +174,8 @@ TEST(DirectIoStores, InjectedFaultsAreTypedErrorsAndLoseNothing) {
     // Short writes and EINTR: continued (aligned remainders direct, unaligned ones buffered).
     const InjectedFaults faults({.eintr_before_each = 1, .max_transfer = 100000}, true);
     const SoA next = rank_soa(kLargeRows, 3);
-    genericio.set("k", next);
-    numpy.set("k", next);
-    expect_same(genericio.get("k"), next);
-    expect_same(numpy.get("k"), next);
+    stores.set("k", next);
+    stores.expect_holds("k", next);
   }
 }
 
@@ -171,28 +185,23 @@ TEST(DirectIoStores, ASmallExt4DiskFilledToEnospcLosesNothing) {
   SOASTORE_REQUIRE_MOUNT(disk);
   Partition partition;
   {
-    GenericIOStore genericio(partition, 1.0, disk.path() / "gio", with_io(IoMode::Direct));
-    NumpyStore numpy(partition, disk.path() / "npz", with_io(IoMode::Direct));
+    BothStores stores(partition, disk.path(), IoMode::Direct);
     const SoA small = rank_soa(1000, 1);
-    genericio.set("keep", small);
-    numpy.set("keep", small);
+    stores.set("keep", small);
     // 20 MB per rank on a 16 MiB disk: every rank's own archive alone does not fit.
     const SoA huge = rank_soa((20u << 20) / 20, 2);
     for (int round = 0; round < 2; ++round) {  // the second round proves the space came back
-      expect_io_error(true, [&] { genericio.set("big", huge); }, ENOSPC);
-      expect_io_error(true, [&] { numpy.set("big", huge); }, ENOSPC);
-      EXPECT_FALSE(genericio.contains("big"));
-      EXPECT_FALSE(numpy.contains("big"));
+      expect_io_error(true, [&] { stores.genericio.set("big", huge); }, ENOSPC);
+      expect_io_error(true, [&] { stores.numpy.set("big", huge); }, ENOSPC);
+      EXPECT_FALSE(stores.genericio.contains("big"));
+      EXPECT_FALSE(stores.numpy.contains("big"));
       EXPECT_FALSE(any_partial_file(disk.path()));
-      expect_same(genericio.get("keep"), small);
-      expect_same(numpy.get("keep"), small);
+      stores.expect_holds("keep", small);
     }
     // What fits is stored, direct, after the failures.
     const SoA fits = rank_soa((2u << 20) / 20 / static_cast<std::size_t>(world_size()), 3);
-    genericio.set("fits", fits);
-    numpy.set("fits", fits);
-    expect_same(genericio.get("fits"), fits);
-    expect_same(numpy.get("fits"), fits);
+    stores.set("fits", fits);
+    stores.expect_holds("fits", fits);
   }
   MPI_Barrier(MPI_COMM_WORLD);
 }
@@ -213,11 +222,10 @@ std::uint64_t direct_bytes_read_by(const std::function<void()>& read) {
 TEST(DirectIoStores, AutoReadsFollowHowTheKeyWasWritten) {
   Partition partition;
   ScratchDir scratch;
-  GenericIOStore genericio(partition, 1.0, scratch / "gio", with_io(IoMode::Auto));
-  NumpyStore numpy(partition, scratch / "npz", with_io(IoMode::Auto));
+  BothStores stores(partition, scratch.path(), IoMode::Auto);
   const SoA large = rank_soa(kLargeRows, 1);
   const SoA small = rank_soa(1000, 2);
-  for (Store* store : std::initializer_list<Store*>{&genericio, &numpy}) {
+  for (Store* store : std::initializer_list<Store*>{&stores.genericio, &stores.numpy}) {
     store->set("large", large);
     store->set("small", small);
     const SoA field = SoA{{"mass", large.at("mass")}};
