@@ -1,5 +1,7 @@
 #include "soastore/errors.hpp"
 
+#include "core/describe_exception.hpp"
+
 namespace soastore {
 
 void throw_error(ErrorKind kind, const std::string& message, const ErrorDetails& details) {
@@ -16,6 +18,17 @@ void throw_error(ErrorKind kind, const std::string& message, const ErrorDetails&
 
 void throw_with_context(const Error& error, const std::string& context) {
   throw_error(error.kind(), context + error.what(), error.details());
+}
+
+std::string describe_exception(const std::exception_ptr& error) {
+  if (!error) return "no error";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown error";
+  }
 }
 
 }  // namespace soastore

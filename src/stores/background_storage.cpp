@@ -7,6 +7,7 @@
 
 #include <mpi.h>
 
+#include "core/describe_exception.hpp"
 #include "mpi/collective.hpp"
 #include "mpi/mpi_error.hpp"
 #include "soastore/errors.hpp"
@@ -46,13 +47,7 @@ void or_over_ranks(std::vector<int>& state, MPI_Comm comm) {
 }
 
 void print_unreported(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "soastore: unreported failure at close: %s\n", e.what());
-  } catch (...) {
-    std::fprintf(stderr, "soastore: unreported failure at close\n");
-  }
+  std::fprintf(stderr, "soastore: unreported failure at close: %s\n", describe_exception(error).c_str());
 }
 
 }  // namespace

@@ -5,25 +5,13 @@
 
 #include <mpi.h>
 
+#include "core/describe_exception.hpp"
 #include "mpi/collective.hpp"
 #include "mpi/mpi_error.hpp"
 #include "soastore/errors.hpp"
 #include "soastore/warnings.hpp"
 
 namespace soastore::stores {
-namespace {
-
-std::string text_of(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown error";
-  }
-}
-
-}  // namespace
 
 BudgetStorage::BudgetStorage(MemoryStorage::Validator validate, Partition partition, bool collective,
                              std::unique_ptr<BackgroundStorage> disk, bool background, Limits limits)
@@ -131,7 +119,7 @@ void BudgetStorage::absorb_spill_outcomes() {
       entry.place = Place::Memory;
       if (spill_failures_++ == 0) {
         warn("spilling key '" + outcome.key + "' to disk failed, so its value stays in memory: " +
-             text_of(outcome.error) + " (later spill failures are only counted: stats().spill_failures)");
+             describe_exception(outcome.error) + " (later spill failures are only counted: stats().spill_failures)");
       }
       continue;
     }

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 
+#include "core/describe_exception.hpp"
 #include "soastore/errors.hpp"
 
 using namespace soastore;
@@ -54,4 +55,11 @@ TEST(Errors, ContextKeepsTheClassAndEveryDetail) {
   }
   EXPECT_THROW(throw_with_context(LayoutMismatch("x"), "c: "), LayoutMismatch);
   EXPECT_THROW(throw_with_context(Error("x"), "c: "), Error);
+}
+
+TEST(Errors, DescribeExceptionGivesTheMessageOfWhatThePointerHolds) {
+  EXPECT_EQ(describe_exception(std::make_exception_ptr(IoError("disk full", 28, "/f"))), "disk full");
+  EXPECT_EQ(describe_exception(std::make_exception_ptr(std::logic_error("plain"))), "plain");
+  EXPECT_EQ(describe_exception(std::make_exception_ptr(42)), "unknown error");
+  EXPECT_EQ(describe_exception(nullptr), "no error");
 }
