@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,11 +43,16 @@ struct WriteOptions {
   // rides on the write's first collective round instead of costing one of its own.
   bool one_dimensional = false;
   // Buffered (the default) writes the reference's exact bytes. Direct (and auto, from
-  // kDirectIoThreshold bytes per rank on) writes with O_DIRECT: then every block starts on a
+  // kDirectIoThreshold bytes on the largest rank on) writes with O_DIRECT: then every block starts on a
   // 4 KiB boundary, which needs block headers (the reference reads each block at its block
   // header's Start; zero padding lies between blocks). Where the file system refuses O_DIRECT the
   // same layout is written buffered. Every rank must pass the same mode.
   IoMode io = IoMode::Buffered;
+  // This rank's partition (0 or more), as the reference's GenericIO::setPartition. When the ranks
+  // give different ones the file is split, as the reference splits it: `path` becomes a rank map
+  // (which sub-file holds which rank) and the ranks of partition P write the complete GenericIO
+  // file "path#P" together. Unset (the default): one file, and no round to agree on partitions.
+  std::optional<std::int32_t> partition;
 };
 
 // What a read does when the file was written by another number of ranks than read it.

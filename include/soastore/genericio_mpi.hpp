@@ -19,7 +19,8 @@ namespace soastore::genericio {
 // Collective over `comm`: every rank contributes its own rows of the same variables (same names,
 // order and dtypes; row counts may differ, 0 included). Dims and coordinates come from `comm`
 // when it is Cartesian, else (nranks,1,1) and (rank,0,0), as the reference does. Either every
-// rank returns or every rank throws the same error class.
+// rank returns or every rank throws the same error class. With options.partition, a split file
+// when the partitions differ (rank map plus "path#P" sub-files).
 void write(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, const WriteOptions& options = {});
 
 // Collective over `comm`: this rank's rows of `variables` (all when not given, in file order).

@@ -87,7 +87,7 @@ std::vector<std::byte> encode_rank_map(const RankMap& map) {
   // One file rank at (0,0,0) holding every world rank's row, on a 1x1x1 grid, with the default
   // (zero) origin and scale, buffered: the reference's map exactly.
   const RankFacts facts{{0, 0, 0}, map.partitions.size()};
-  const Layout layout = plan_layout(WriteOptions{}, {1, 1, 1}, std::move(variables), {&facts, 1}, {});
+  const Layout layout = plan_layout(WriteOptions{}, {1, 1, 1}, std::move(variables), {&facts, 1}, {}, false);
   std::vector<std::byte> bytes = encode_header(layout.header);
   bytes.resize(layout.file_length);
   for (std::size_t v = 0; v < columns.size(); ++v) {

@@ -59,9 +59,53 @@ std::uint64_t variables_crc(const std::vector<Variable>& variables) {
 
 std::uint64_t rows_of(const SoA& soa) noexcept { return soa.empty() ? 0 : rows_of(soa.begin()->second); }
 
+bool uses_block_headers(const WriteOptions& options, bool direct) noexcept {
+  return options.block_headers || options.compress || direct;
+}
+
+std::uint64_t blocks_start(std::size_t nvariables, std::size_t nranks, bool block_headers, std::uint64_t alignment) {
+  const std::uint64_t end = canonical_header_size(nvariables, nranks, block_headers) + kTrailerSize;
+  return nvariables == 0 ? end : (end + alignment - 1) / alignment * alignment;
+}
+
+namespace {
+
+std::uint64_t aligned(std::uint64_t at, std::uint64_t alignment) { return (at + alignment - 1) / alignment * alignment; }
+
+}  // namespace
+
+std::uint64_t rank_span(std::span<const BlockExtent> payloads, std::uint64_t alignment) {
+  // From an aligned start, as assign_layout (header.cpp) places blocks: each on the next boundary.
+  std::uint64_t end = 0;
+  for (const BlockExtent& payload : payloads) end = aligned(end, alignment) + payload.size + kTrailerSize;
+  return payloads.empty() ? 0 : aligned(end, alignment);
+}
+
+Header own_part_at(const WriteOptions& options, const std::array<std::uint64_t, 3>& dims,
+                   std::vector<Variable> variables, const RankFacts& rank, std::span<const BlockExtent> payloads,
+                   std::uint64_t start, bool direct) {
+  const std::uint64_t alignment = direct ? io::kDirectAlignment : 1;
+  Header part;
+  part.big_endian = std::endian::native == std::endian::big;
+  part.dims = dims;
+  part.phys_origin = options.phys_origin;
+  part.phys_scale = options.phys_scale;
+  part.variables = std::move(variables);
+  part.block_headers = uses_block_headers(options, direct);
+  part.ranks = {{rank.coords, rank.rows, start, rank.global_rank}};
+  part.total_rows = rank.rows;
+  std::uint64_t offset = start;
+  for (const BlockExtent& payload : payloads) {
+    offset = aligned(offset, alignment);
+    part.blocks.push_back({offset, payload.size, payload.compressed});
+    offset += payload.size + kTrailerSize;
+  }
+  return part;
+}
+
 Layout plan_layout(const WriteOptions& options, const std::array<std::uint64_t, 3>& dims,
                    std::vector<Variable> variables, std::span<const RankFacts> ranks,
-                   std::span<const BlockExtent> compressed_blocks) {
+                   std::span<const BlockExtent> compressed_blocks, bool direct) {
   Layout layout;
   Header& header = layout.header;
   header.big_endian = std::endian::native == std::endian::big;  // writers use their own order
@@ -70,40 +114,19 @@ Layout plan_layout(const WriteOptions& options, const std::array<std::uint64_t, 
   header.phys_scale = options.phys_scale;
   header.variables = std::move(variables);
   const std::size_t count = header.variables.size();
-  for (std::size_t r = 0; r < ranks.size(); ++r) {
-    header.ranks.push_back({ranks[r].coords, ranks[r].rows, 0, r});
-    header.total_rows += ranks[r].rows;
-    if (!options.compress) continue;
-    for (std::size_t v = 0; v < count; ++v) {
-      const BlockExtent& block = compressed_blocks[r * count + v];
-      header.blocks.push_back({0, block.size, block.compressed});
+  for (const RankFacts& rank : ranks) {
+    header.ranks.push_back({rank.coords, rank.rows, 0, rank.global_rank});
+    header.total_rows += rank.rows;
+  }
+  if (options.compress) {
+    for (std::size_t b = 0; b < ranks.size() * count; ++b) {
+      header.blocks.push_back({0, compressed_blocks[b].size, compressed_blocks[b].compressed});
     }
   }
-  layout.file_length = assign_layout(header, options.block_headers || options.compress);
-  // Auto decides on the bytes per rank, which every rank computes alike from the same facts.
-  const std::uint64_t per_rank = ranks.empty() ? 0 : layout.file_length / ranks.size();
-  if (use_direct_io(options.io, per_rank) && count > 0) {
-    layout.direct = true;
-    layout.file_length = assign_layout(header, true, io::kDirectAlignment);
-  }
+  layout.direct = direct && count > 0;
+  layout.file_length = assign_layout(header, uses_block_headers(options, layout.direct),
+                                     layout.direct ? io::kDirectAlignment : 1);
   return layout;
-}
-
-Header own_part(const Layout& layout, std::size_t rank) {
-  const Header& whole = layout.header;
-  Header part;
-  part.big_endian = whole.big_endian;
-  part.dims = whole.dims;
-  part.phys_origin = whole.phys_origin;
-  part.phys_scale = whole.phys_scale;
-  part.variables = whole.variables;
-  part.block_headers = whole.block_headers;
-  part.ranks = {whole.ranks[rank]};
-  part.total_rows = whole.ranks[rank].rows;
-  const std::size_t count = whole.variables.size();
-  const auto first = whole.blocks.begin() + static_cast<std::ptrdiff_t>(rank * count);
-  part.blocks.assign(first, first + static_cast<std::ptrdiff_t>(count));
-  return part;
 }
 
 std::vector<BlockExtent> payload_extents(std::span<const Payload> payloads) {
@@ -113,15 +136,17 @@ std::vector<BlockExtent> payload_extents(std::span<const Payload> payloads) {
   return extents;
 }
 
+namespace {
+
 void write_header(io::File& file, const Layout& layout) {
   file.truncate(layout.file_length);
   file.write_at(encode_header(layout.header), 0);
 }
 
-void write_rank_blocks(io::File& file, const Layout& layout, std::size_t rank, std::span<const Payload> payloads) {
+void write_rank_blocks(io::File& file, const Header& own, std::span<const Payload> payloads) {
   std::vector<Trailer> trailers;
   trailers.reserve(payloads.size());  // no reallocation: the writer holds pointers into it
-  io::GatheringWriter writer(file, layout.header.ranks[rank].start);
+  io::GatheringWriter writer(file, own.ranks[0].start);
   for (const Payload& payload : payloads) {
     std::uint64_t crc = 0;
     writer.append_chunks(payload.bytes(), [&](std::span<const std::byte> chunk) { crc = io::crc64_xz(chunk, crc); });
@@ -131,26 +156,22 @@ void write_rank_blocks(io::File& file, const Layout& layout, std::size_t rank, s
   writer.flush();
 }
 
-namespace {
-
 // The direct path: the rank's blocks stream through aligned staging buffers (io/direct_writer.hpp),
 // each payload's CRC computed on the copy, zeros up to every next block's 4 KiB boundary.
-void write_rank_blocks_direct(const std::filesystem::path& path, const Layout& layout, std::size_t rank,
-                              std::span<const Payload> payloads) {
-  const std::size_t count = layout.header.variables.size();
-  if (count == 0) return;
-  const BlockExtent& first = layout.header.block(rank, 0);
-  const BlockExtent& last = layout.header.block(rank, count - 1);
+void write_rank_blocks_direct(const std::filesystem::path& path, const Header& own, std::span<const Payload> payloads) {
+  if (own.blocks.empty()) return;
+  const BlockExtent& first = own.blocks.front();
+  const BlockExtent& last = own.blocks.back();
   const std::uint64_t end = last.offset + last.size + kTrailerSize;
   io::File file = io::File::open_or_create_direct(path);
   // Reserve this rank's range before writing: the ranks' direct writes then run side by side
   // without allocating (and a full disk says so here, before any block is written).
   file.preallocate(first.offset, end - first.offset);
   io::DirectWriter writer(file, first.offset, end - first.offset);
-  for (std::size_t v = 0; v < count; ++v) {
+  for (const Payload& payload : payloads) {
     writer.pad_to(io::kDirectAlignment);
     std::uint64_t crc = 0;
-    writer.append_crc64(payloads[v].bytes(), crc);
+    writer.append_crc64(payload.bytes(), crc);
     const Trailer trailer = make_trailer(crc);
     writer.append(trailer);
   }
@@ -160,20 +181,20 @@ void write_rank_blocks_direct(const std::filesystem::path& path, const Layout& l
 
 }  // namespace
 
-void write_rank_part(const std::filesystem::path& path, const Layout& layout, std::size_t rank,
+void write_rank_part(const std::filesystem::path& path, const Header& own, bool direct, const Layout* whole,
                      std::span<const Payload> payloads) {
-  if (layout.direct) {
-    if (rank == 0) {
+  if (direct) {
+    if (whole != nullptr) {
       io::File file = io::File::open_or_create(path);  // the header is small: buffered
-      write_header(file, layout);
+      write_header(file, *whole);
       file.close();
     }
-    write_rank_blocks_direct(path, layout, rank, payloads);
+    write_rank_blocks_direct(path, own, payloads);
     return;
   }
   io::File file = io::File::open_or_create(path);
-  if (rank == 0) write_header(file, layout);
-  write_rank_blocks(file, layout, rank, payloads);
+  if (whole != nullptr) write_header(file, *whole);
+  write_rank_blocks(file, own, payloads);
   file.close();
 }
 

@@ -44,11 +44,16 @@ void write_subfile(const fs::path& path, const genericio::WriteOptions& options,
                    const std::vector<SoA>& parts) {
   const std::vector<genericio::Variable> variables = genericio::describe_variables(parts.at(0), options);
   std::vector<genericio::RankFacts> facts;
-  for (std::size_t i = 0; i < parts.size(); ++i) facts.push_back({coords[i], genericio::rows_of(parts[i])});
-  genericio::Layout layout = genericio::plan_layout(options, dims, variables, facts, {});
-  for (std::size_t i = 0; i < parts.size(); ++i) layout.header.ranks[i].global_rank = world_ranks[i];
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    genericio::write_rank_part(path, layout, i, genericio::prepare_payloads(parts[i], variables, false));
+    facts.push_back({coords[i], genericio::rows_of(parts[i]), world_ranks[i]});
+  }
+  const genericio::Layout layout = genericio::plan_layout(options, dims, variables, facts, {}, false);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::vector<genericio::Payload> payloads = genericio::prepare_payloads(parts[i], variables, false);
+    const genericio::Header own = genericio::own_part_at(options, dims, variables, facts[i],
+                                                         genericio::payload_extents(payloads),
+                                                         layout.header.ranks[i].start, false);
+    genericio::write_rank_part(path, own, false, i == 0 ? &layout : nullptr, payloads);
   }
 }
 

@@ -5,6 +5,9 @@
 #include <mpi.h>
 
 #include <cerrno>
+#include <filesystem>
+#include <optional>
+#include <vector>
 
 #include "support/mpi_world.hpp"
 #include "genericio/file_bytes.hpp"
@@ -23,14 +26,17 @@ using soastore::testing::world_size;
 namespace {
 
 // Writes the vector's data as its writer did (rows per rank, variable order and flags, origin,
-// scale, dims) and compares the bytes with the reference's file.
-void expect_byte_identical(const std::string& file, bool cartesian = false) {
+// scale, dims, partitions) and compares the bytes with the reference's file (and sub-files).
+void expect_byte_identical(const std::string& file, bool cartesian = false,
+                           std::optional<std::int32_t> partition = std::nullopt,
+                           const std::vector<std::string>& subfiles = {}) {
   const TestVector& vector = test_vector(file);
   if (vector.ranks.size() != static_cast<std::size_t>(world_size())) GTEST_SKIP() << file << " needs " << vector.ranks.size() << " ranks";
   genericio::WriteOptions options;
   options.phys_origin = vector.phys_origin;
   options.phys_scale = vector.phys_scale;
   options.block_headers = vector.block_headers;
+  options.partition = partition;
   for (const auto& variable : vector.variables) {
     const std::uint64_t extra = variable.flags & ~std::uint64_t{3};
     if (extra != 0) options.variable_flags[variable.name] = extra;
@@ -45,11 +51,15 @@ void expect_byte_identical(const std::string& file, bool cartesian = false) {
   genericio::write(comm, scratch / file, expected_soa(vector, {static_cast<std::size_t>(world_rank())}), options);
   if (cartesian) MPI_Comm_free(&comm);
   if (world_rank() == 0) {
-    const auto ours = read_file_bytes(scratch / file);
-    const auto theirs = read_file_bytes(genericio_vectors() / file);
-    ASSERT_EQ(ours.size(), theirs.size());
-    const auto diff = std::mismatch(ours.begin(), ours.end(), theirs.begin());
-    EXPECT_TRUE(diff.first == ours.end()) << "first difference at byte " << (diff.first - ours.begin());
+    std::vector<std::string> members = {file};
+    members.insert(members.end(), subfiles.begin(), subfiles.end());
+    for (const std::string& member : members) {
+      const auto ours = read_file_bytes(scratch / member);
+      const auto theirs = read_file_bytes(genericio_vectors() / member);
+      ASSERT_EQ(ours.size(), theirs.size()) << member;
+      const auto diff = std::mismatch(ours.begin(), ours.end(), theirs.begin());
+      EXPECT_TRUE(diff.first == ours.end()) << member << ": first difference at byte " << (diff.first - ours.begin());
+    }
   }
 }
 
@@ -62,6 +72,22 @@ TEST(GenericIOByteIdentical, r2_longname) { expect_byte_identical("r2_longname.g
 TEST(GenericIOByteIdentical, r3_zero_rank) { expect_byte_identical("r3_zero_rank.gio"); }
 TEST(GenericIOByteIdentical, r4_cart) { expect_byte_identical("r4_cart.gio", true); }
 TEST(GenericIOByteIdentical, r4_blocks_raw) { expect_byte_identical("r4_blocks_raw.gio"); }
+// Partitions rank % 2, as its writer set them: the rank map and both sub-files.
+TEST(GenericIOByteIdentical, r4_split) {
+  expect_byte_identical("r4_split.gio", true, world_rank() % 2, {"r4_split.gio#0", "r4_split.gio#1"});
+}
+
+TEST(GenericIOCollectiveWrite, OnePartitionForAllIsOneFile) {
+  ScratchDir scratch;
+  genericio::WriteOptions options;
+  options.partition = 7;
+  const SoA soa{{"x", Array::from(std::vector<float>(10 + static_cast<std::size_t>(world_rank()), 1.5F))}};
+  genericio::write(MPI_COMM_WORLD, scratch / "one.gio", soa, options);
+  EXPECT_TRUE(genericio::inspect(scratch / "one.gio").subfiles.empty());
+  EXPECT_FALSE(std::filesystem::exists(scratch / "one.gio#7"));
+  options.partition = world_rank() == world_size() - 1 ? -1 : 0;
+  EXPECT_THROW(genericio::write(MPI_COMM_WORLD, scratch / "negative.gio", soa, options), InvalidData);
+}
 
 TEST(GenericIOCollectiveWrite, RoundTripWithEmptyRanksAndComponents) {
   ScratchDir scratch;
