@@ -63,6 +63,7 @@ class FileAccounting {
   // The key has (or is being given) a file holding `bytes` of this rank's arrays.
   void stored(const std::string& key, std::uint64_t bytes) { bytes_[key] = bytes; }
   void erased(const std::string& key) { bytes_.erase(key); }
+  [[nodiscard]] bool holds(const std::string& key) const { return bytes_.contains(key); }
   // How to read `key` when the store writes with `io`. Under auto a read follows its key's write,
   // not its own size: a value this rank wrote direct (at least kDirectIoThreshold bytes) has no
   // pages in the page cache, so even one field of it is read direct (get_field reads a few MB of

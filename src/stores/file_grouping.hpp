@@ -7,8 +7,11 @@
 
 namespace soastore::stores {
 
-// Collective over the partition. FileGroups::Kind::StoreDefault takes `store_default`.
-[[nodiscard]] mpi::FileGroup make_file_group(const Partition& partition, FileGroups groups,
-                                             FileGroups::Kind store_default);
+// `groups`, with FileGroups::Kind::StoreDefault replaced by `store_default` (what the store's
+// settings then show).
+[[nodiscard]] FileGroups resolve_file_groups(FileGroups groups, FileGroups::Kind store_default);
+
+// Collective over the partition; `groups` resolved.
+[[nodiscard]] mpi::FileGroup make_file_group(const Partition& partition, FileGroups groups);
 
 }  // namespace soastore::stores

@@ -2,6 +2,7 @@
 
 #include "genericio/soa_rules.hpp"
 #include "soastore/errors.hpp"
+#include "stores/file_grouping.hpp"
 #include "stores/genericio_file_storage.hpp"
 #include "stores/storage_assembly.hpp"
 #include "stores/store_engine.hpp"
@@ -16,8 +17,9 @@ std::unique_ptr<stores::Storage> make_storage(const Partition& partition, double
   // agree on which keys exist.
   const stores::StorageKind kind{genericio::check_writable, stores::MemoryStorage::Agreement::Collective,
                                  [&](const std::filesystem::path& prefix) {
-                                   return std::make_unique<stores::GenericIOFileStorage>(partition, box_size, prefix,
-                                                                                         settings.io);
+                                   return std::make_unique<stores::GenericIOFileStorage>(
+                                       partition, box_size, prefix, settings.io,
+                                       stores::make_file_group(partition, settings.file_groups));
                                  }};
   return stores::assemble_storage(kind, partition, path, settings);
 }
@@ -29,6 +31,8 @@ std::string describe(const std::optional<std::filesystem::path>& path) {
 std::unique_ptr<stores::StoreEngine> make_engine(const Partition& partition, double box_size,
                                                 const std::optional<std::filesystem::path>& path,
                                                 StoreSettings settings) {
+  // One file for all ranks unless asked otherwise: the reference's file.
+  settings.file_groups = stores::resolve_file_groups(settings.file_groups, FileGroups::Kind::All);
   std::unique_ptr<stores::Storage> storage = make_storage(partition, box_size, path, settings);
   return std::make_unique<stores::StoreEngine>(describe(path), partition, path, std::move(storage), std::move(settings));
 }

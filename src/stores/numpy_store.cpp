@@ -1,6 +1,7 @@
 #include "soastore/numpy_store.hpp"
 
 #include "soastore/errors.hpp"
+#include "stores/file_grouping.hpp"
 #include "stores/storage_assembly.hpp"
 #include "stores/npz_file_storage.hpp"
 #include "stores/store_engine.hpp"
@@ -24,6 +25,8 @@ std::string describe(const std::optional<std::filesystem::path>& path) {
 
 std::unique_ptr<stores::StoreEngine> make_engine(const Partition& partition,
                                                 const std::optional<std::filesystem::path>& path, StoreSettings settings) {
+  // One archive per rank unless asked otherwise: the reference's files.
+  settings.file_groups = stores::resolve_file_groups(settings.file_groups, FileGroups::Kind::Rank);
   std::unique_ptr<stores::Storage> storage = make_storage(partition, path, settings);
   return std::make_unique<stores::StoreEngine>(describe(path), partition, path, std::move(storage), std::move(settings));
 }

@@ -43,7 +43,9 @@ def test_every_option_is_listed_with_its_variable():
 def test_the_environment_sets_what_code_leaves_unset(partition, scratch, keep_files_variable):
     assert soastore.NumpyStore(partition).settings == {"keep_files": False, "io": "auto", "background": False,
                                                        "background_bytes": 256 << 20, "memory_budget": None,
-                                                       "spill_target": 0.8, "memory_limit": None}
+                                                       "spill_target": 0.8, "memory_limit": None,
+                                                       "file_groups": "rank"}
+    assert soastore.GenericIOStore(partition, 1.0).settings["file_groups"] == "all"
     keep_files_variable("1")
     store = soastore.NumpyStore(partition, scratch / "env")
     assert store.settings["keep_files"] is True
@@ -117,3 +119,20 @@ def test_the_io_variable_and_its_errors(partition, monkeypatch):
     with pytest.raises(TypeError, match="option io must be"):
         soastore.NumpyStore(partition, io=True)
     assert inspect.signature(soastore.NumpyStore).parameters["io"].default == "auto"
+
+
+@pytest.mark.parametrize("given, settled", [("all", "all"), ("node", "node"), ("rank", "rank"), (2, 2), ("3", 3)])
+def test_file_groups_take_a_word_or_a_count(partition, given, settled):
+    assert soastore.GenericIOStore(partition, 1.0, file_groups=given).settings["file_groups"] == settled
+
+
+@pytest.mark.parametrize("bad", ["nodes", "0", 0, -2, "1.5", "two"])
+def test_bad_file_groups_name_the_option(partition, bad):
+    with pytest.raises(soastore.InvalidOptionError, match="file_groups"):
+        soastore.GenericIOStore(partition, 1.0, file_groups=bad)
+
+
+def test_file_groups_are_not_a_bool_or_a_float(partition):
+    for bad in (True, 2.0):
+        with pytest.raises(TypeError, match="file_groups"):
+            soastore.GenericIOStore(partition, 1.0, file_groups=bad)

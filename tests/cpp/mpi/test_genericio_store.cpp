@@ -84,7 +84,10 @@ TEST(GenericIOStoreOnDisk, RoundTripWithEmptyRanks) {
   EXPECT_EQ(info.ranks[static_cast<std::size_t>(partition.rank())].rows, 3u * static_cast<unsigned>(partition.rank()));
   EXPECT_EQ(info.variables[3].dtype, DType::UInt16);
 
-  // set replaces; pop reads and deletes; remove deletes.
+  // set replaces; pop reads and deletes; remove deletes. The barrier: every rank has inspected
+  // the file before rank 0 moves it aside for the new value (files are the store's between its
+  // operations; a program that reads them itself synchronises first).
+  MPI_Barrier(partition.comm());
   store.set("step_1", halo_soa(partition.rank(), 2));
   expect_same(store.get("step_1"), halo_soa(partition.rank(), 2));
   store.set("step_2", original);

@@ -7,6 +7,7 @@
 
 #include "soastore/genericio_mpi.hpp"
 #include "stores/file_names.hpp"
+#include "mpi/file_groups.hpp"
 #include "stores/genericio_file_storage.hpp"
 #include "stores/npz_file_storage.hpp"
 #include "support/mpi_world.hpp"
@@ -83,7 +84,8 @@ GenericIOStore GenericIOKind::make_in_memory(const Partition& partition, const S
 }
 std::unique_ptr<stores::StagedStorage> GenericIOKind::storage(const Partition& partition,
                                                              const std::filesystem::path& prefix) {
-  return std::make_unique<stores::GenericIOFileStorage>(partition, 1.0, prefix);
+  return std::make_unique<stores::GenericIOFileStorage>(partition, 1.0, prefix, IoMode::Buffered,
+                                                        mpi::FileGroup(partition.comm(), mpi::GroupBy::All));
 }
 std::filesystem::path GenericIOKind::file(const std::filesystem::path& prefix, const std::string& key) {
   return stores::genericio_file_name(prefix, key);

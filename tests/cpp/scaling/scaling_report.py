@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Runs soastore_scaling_counts on several rank counts and checks or tabulates its counts.
 
---check (CTest): the counts that must not grow with the rank count P are the same on every P
-given (rank 0's as on the fewest ranks, the other ranks' as on the fewest ranks above one); the
-counts that still grow today (issue 14) are printed with how they grow. --markdown
+--check (CTest): the counts that must not grow with the rank count P (all of them but rank 0's
+bytes: it writes the GenericIO header) are the same on every P given (rank 0's as on the fewest
+ranks, the other ranks' as on the fewest ranks above one). --markdown
 (scripts/scaling_table.sh): docs/scaling.md's tables, one per count, a column per P.
 """
 
@@ -18,12 +18,10 @@ import tempfile
 # written bytes grow by design and only its call counts are checked.
 CONSTANT_ON_EVERY_RANK = ["collective rounds", "collective calls", "p2p messages", "opens", "renames", "removes"]
 # Reads of a GenericIOStore key use the layout the store wrote, without the header (bytes read
-# extra: the CRC trailers only).
-CONSTANT_OFF_RANK_0 = CONSTANT_ON_EVERY_RANK + ["bytes sent", "bytes written extra", "bytes read extra"]
-# Grows with P today and is printed, not checked: the GenericIO write gathers every rank's
-# description on every rank (bytes received). Move it into CONSTANT_OFF_RANK_0 once the plan
-# round no longer gathers to every rank (issue 14).
-NOT_YET_CONSTANT = ["bytes received"]
+# extra: the CRC trailers only); a write gathers the ranks' facts to the rank that writes the
+# header only (bytes received).
+CONSTANT_OFF_RANK_0 = CONSTANT_ON_EVERY_RANK + ["bytes sent", "bytes received", "bytes written extra",
+                                                "bytes read extra"]
 
 
 def run_counts(program, mpiexec, ranks, directory, rows, steps):
@@ -49,7 +47,6 @@ def check(runs):
     rank0_baseline_ranks = min(runs)
     others_baseline_ranks = min((ranks for ranks in runs if ranks > 1), default=None)
     failures = []
-    growing = {}
     for ranks, figures in sorted(runs.items()):
         for key, figure in figures.items():
             store, operation, count = key
@@ -63,12 +60,6 @@ def check(runs):
             if count in CONSTANT_OFF_RANK_0 and off_rank_0(figure) != expected:
                 failures.append(f"{store} {operation}: {count} of the ranks but rank 0 is {off_rank_0(figure)} "
                                 f"on {ranks} ranks, {expected} on {others_baseline_ranks}")
-            if count in NOT_YET_CONSTANT and off_rank_0(figure) != expected:
-                growing.setdefault(key, {others_baseline_ranks: expected})[ranks] = off_rank_0(figure)
-    for (store, operation, count), by_ranks in growing.items():
-        trend = ", ".join(f"{ranks} ranks: {value}" for ranks, value in sorted(by_ranks.items()))
-        print(f"grows with P (not checked yet, issue 14): {store} {operation}: {count} of the ranks but rank 0: "
-              f"{trend}")
     for failure in failures:
         print("FAIL:", failure)
     print(f"checked constant over {sorted(runs)} ranks: {', '.join(CONSTANT_OFF_RANK_0)}: "
