@@ -276,6 +276,13 @@ int run(const Arguments& arguments) {
     measure("GenericIOStore on disk", store, true);
   }
   {
+    // A split file from 2 ranks on: one sub-file per rank, and the rank map (the most files per
+    // key a GenericIOStore can make; groups of N ranks cost the same, from N + 1 ranks on).
+    soastore::GenericIOStore store(partition, 1.0, prefix.string() + "_gio_rank",
+                                   {.file_groups = soastore::FileGroups::of(soastore::FileGroups::Kind::Rank)});
+    measure("GenericIOStore on disk, file_groups rank", store, true);
+  }
+  {
     soastore::NumpyStore store(partition, prefix.string() + "_npz");
     measure("NumpyStore on disk", store, true);
   }
