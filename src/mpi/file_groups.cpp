@@ -3,11 +3,12 @@
 #include <stdexcept>
 
 #include "mpi/mpi_error.hpp"
+#include "mpi/owned_comm.hpp"
 
 namespace soastore::mpi {
 
 struct FileGroup::State {
-  MPI_Comm comm = MPI_COMM_NULL;
+  OwnedComm group;
   int index = 0;
   int count = 1;
   int rank = 0;
@@ -20,19 +21,19 @@ struct FileGroup::State {
     check(MPI_Comm_size(parent, &parent_size), "MPI_Comm_size");
     switch (by) {
       case GroupBy::All:
-        check(MPI_Comm_dup(parent, &comm), "MPI_Comm_dup");
+        check(MPI_Comm_dup(parent, &group.comm), "MPI_Comm_dup");
         break;
       case GroupBy::Consecutive:
         if (ranks_per_group < 1) throw std::invalid_argument("FileGroup: ranks_per_group must be positive");
         index = parent_rank / ranks_per_group;
         count = (parent_size + ranks_per_group - 1) / ranks_per_group;
-        check(MPI_Comm_split(parent, index, parent_rank, &comm), "MPI_Comm_split");
+        check(MPI_Comm_split(parent, index, parent_rank, &group.comm), "MPI_Comm_split");
         break;
       case GroupBy::Node: {
-        check(MPI_Comm_split_type(parent, MPI_COMM_TYPE_SHARED, parent_rank, MPI_INFO_NULL, &comm),
+        check(MPI_Comm_split_type(parent, MPI_COMM_TYPE_SHARED, parent_rank, MPI_INFO_NULL, &group.comm),
               "MPI_Comm_split_type");
         int node_rank = 0;
-        check(MPI_Comm_rank(comm, &node_rank), "MPI_Comm_rank");
+        check(MPI_Comm_rank(group.comm, &node_rank), "MPI_Comm_rank");
         // A node's number: how many nodes have their lowest rank below this node's lowest rank.
         int leads[2] = {node_rank == 0 ? 1 : 0, 0};
         int before = 0;
@@ -41,26 +42,19 @@ struct FileGroup::State {
         check(MPI_Allreduce(&leads[0], &leads[1], 1, MPI_INT, MPI_SUM, parent), "MPI_Allreduce");
         count = leads[1];
         index = before;
-        check(MPI_Bcast(&index, 1, MPI_INT, 0, comm), "MPI_Bcast");
+        check(MPI_Bcast(&index, 1, MPI_INT, 0, group.comm), "MPI_Bcast");
         break;
       }
     }
-    check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
-    check(MPI_Comm_size(comm, &size), "MPI_Comm_size");
+    check(MPI_Comm_rank(group.comm, &rank), "MPI_Comm_rank");
+    check(MPI_Comm_size(group.comm, &size), "MPI_Comm_size");
   }
-  ~State() {
-    int finalized = 0;
-    MPI_Finalized(&finalized);
-    if (!finalized && comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
-  }
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
 };
 
 FileGroup::FileGroup(MPI_Comm comm, GroupBy by, int ranks_per_group)
     : state_(std::make_shared<const State>(comm, by, ranks_per_group)) {}
 
-MPI_Comm FileGroup::comm() const noexcept { return state_->comm; }
+MPI_Comm FileGroup::comm() const noexcept { return state_->group.comm; }
 int FileGroup::index() const noexcept { return state_->index; }
 int FileGroup::count() const noexcept { return state_->count; }
 int FileGroup::rank() const noexcept { return state_->rank; }

@@ -23,6 +23,7 @@
 #include "mpi/genericio_topology.hpp"
 #include "mpi/genericio_write.hpp"
 #include "mpi/mpi_error.hpp"
+#include "mpi/owned_comm.hpp"
 #include "soastore/genericio_mpi.hpp"
 
 namespace soastore::genericio {
@@ -191,22 +192,11 @@ std::optional<RankMap> gather_rank_map(MPI_Comm writers, std::int32_t partition)
 
 namespace {
 
-// A communicator freed when it goes out of scope.
-struct OwnedComm {
-  MPI_Comm comm = MPI_COMM_NULL;
-  OwnedComm() = default;
-  OwnedComm(const OwnedComm&) = delete;
-  OwnedComm& operator=(const OwnedComm&) = delete;
-  ~OwnedComm() {
-    if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
-  }
-};
-
 // The reference's split write (format §7): the ranks of each partition write "path#P" over their
 // own communicator, world rank 0 writes the rank map at `path`, and all agree on the outcome.
 void write_split(MPI_Comm comm, const std::filesystem::path& path, const SoA& soa, const WriteOptions& options,
                  std::int32_t partition) {
-  OwnedComm file;
+  mpi::OwnedComm file;
   mpi::check(MPI_Comm_split(comm, partition, rank_in(comm), &file.comm), "MPI_Comm_split");
   const std::optional<RankMap> map = gather_rank_map(comm, partition);
   const std::unique_ptr<const PlannedWrite> plan =

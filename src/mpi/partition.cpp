@@ -4,6 +4,7 @@
 #include <string>
 
 #include "mpi/mpi_error.hpp"
+#include "mpi/owned_comm.hpp"
 #include "soastore/errors.hpp"
 
 namespace soastore {
@@ -28,7 +29,7 @@ void ensure_mpi_initialized() {
 }  // namespace
 
 struct Partition::State {
-  MPI_Comm comm = MPI_COMM_NULL;
+  mpi::OwnedComm cartesian;
   int rank = 0;
   int nranks = 0;
   std::vector<int> decomposition;
@@ -44,17 +45,11 @@ struct Partition::State {
     mpi::check(MPI_Dims_create(nranks, dimensions, decomposition.data()), "MPI_Dims_create");
     const std::vector<int> periodic(static_cast<std::size_t>(dimensions), 1);
     // No reordering: rank r of the partition is rank r of the caller's communicator, as users expect.
-    mpi::check(MPI_Cart_create(parent, dimensions, decomposition.data(), periodic.data(), 0, &comm), "MPI_Cart_create");
-    mpi::check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
-    mpi::check(MPI_Cart_coords(comm, rank, dimensions, coordinates.data()), "MPI_Cart_coords");
+    mpi::check(MPI_Cart_create(parent, dimensions, decomposition.data(), periodic.data(), 0, &cartesian.comm),
+               "MPI_Cart_create");
+    mpi::check(MPI_Comm_rank(cartesian.comm, &rank), "MPI_Comm_rank");
+    mpi::check(MPI_Cart_coords(cartesian.comm, rank, dimensions, coordinates.data()), "MPI_Cart_coords");
   }
-  ~State() {
-    int finalized = 0;
-    MPI_Finalized(&finalized);
-    if (!finalized && comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
-  }
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
 };
 
 Partition::Partition(int dimensions) {
@@ -66,7 +61,7 @@ Partition::Partition(MPI_Comm comm, int dimensions) : state_(std::make_shared<co
 
 int Partition::rank() const noexcept { return state_->rank; }
 int Partition::nranks() const noexcept { return state_->nranks; }
-MPI_Comm Partition::comm() const noexcept { return state_->comm; }
+MPI_Comm Partition::comm() const noexcept { return state_->cartesian.comm; }
 int Partition::dimensions() const noexcept { return static_cast<int>(state_->decomposition.size()); }
 const std::vector<int>& Partition::decomposition() const noexcept { return state_->decomposition; }
 const std::vector<int>& Partition::coordinates() const noexcept { return state_->coordinates; }
@@ -96,7 +91,7 @@ int Partition::neighbor(std::span<const int> offsets) const {
     target[i] = ((target[i] + offsets[i]) % n + n) % n;
   }
   int result = 0;
-  mpi::check(MPI_Cart_rank(state_->comm, target.data(), &result), "MPI_Cart_rank");
+  mpi::check(MPI_Cart_rank(state_->cartesian.comm, target.data(), &result), "MPI_Cart_rank");
   return result;
 }
 
