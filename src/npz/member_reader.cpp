@@ -31,7 +31,7 @@ constexpr std::uint64_t kMaxDeflateRatio = 1032;
 class MemberReader {
  public:
   MemberReader(io::File& file, const ZipMember& member, std::uint64_t members_end)
-      : file_(file), member_(member), name_(member.field + ".npy") {
+      : file_(file), member_(member), name_(member.name) {
     available_ = members_end - member.local_header_offset;
   }
 

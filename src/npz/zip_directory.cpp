@@ -146,7 +146,8 @@ ZipMember parse_central_header(ByteSource& directory, const std::string& path) {
   const std::uint16_t comment_length = directory.u16();
   directory.skip(2 + 2 + 4);  // disk, attributes
   const std::uint32_t offset32 = directory.u32();
-  const std::string name(as_text(directory.take(member.name_length)));
+  member.name = as_text(directory.take(member.name_length));
+  const std::string& name = member.name;
   const std::span<const std::byte> extra = directory.take(extra_length);
   directory.skip(comment_length);
 
@@ -154,7 +155,7 @@ ZipMember parse_central_header(ByteSource& directory, const std::string& path) {
     throw_corrupt(path, "member '" + name + "' is not a .npy array");
   }
   member.field = name.substr(0, name.size() - kNpySuffix.size());
-  if (auto why = unsafe_field_name(member.field)) throw_corrupt(path, "member '" + name + "' has " + *why);
+  if (auto why = unsafe_member_field(member.field)) throw_corrupt(path, "member '" + name + "' has " + *why);
   if ((flags & kFlagEncrypted) != 0) throw_corrupt(path, "member '" + name + "' is encrypted");
   if (member.method != kMethodStored && member.method != kMethodDeflated) {
     throw_corrupt(path, "member '" + name + "' uses compression method " + std::to_string(member.method) +

@@ -12,7 +12,9 @@
 namespace soastore::npz {
 
 struct ZipMember {
-  std::string field;  // the member name without ".npy"
+  std::string field;  // the array's name: the member name without ".npy" (or without folder and ".npy", see
+                      // npz/group_archive.hpp: how a rank names its own members of a group archive)
+  std::string name;   // the member's name in the archive ("x.npy", "rank-000017/x.npy")
   std::uint16_t method = 0;
   std::uint32_t crc = 0;
   std::uint64_t compressed_size = 0;

@@ -17,20 +17,6 @@ namespace {
 
 using namespace zip;
 
-// Where one member goes. Its local header and npy header are bytes [begin, end) of the buffer of
-// local sections; its array data follow them in the file, written from the array itself.
-struct PlannedMember {
-  std::string name;
-  const Array* array;
-  std::uint32_t crc;     // known once the member is written
-  std::uint64_t size;    // npy header + data; stored, so compressed and uncompressed alike
-  std::uint64_t offset;  // of the local header
-  bool zip64_sizes;
-  bool zip64_offset;
-  std::size_t begin;
-  std::size_t end;
-};
-
 // Where a local header keeps its CRC-32: after signature, versions, flags, method, time and date.
 constexpr std::size_t kLocalCrcOffset = 14;
 
@@ -48,9 +34,11 @@ std::uint32_t field32(std::uint64_t value, bool in_zip64) {
   return in_zip64 ? kZip64Marker32 : static_cast<std::uint32_t>(value);
 }
 
-std::string member_name(const std::string& field) {
+std::string member_name(std::string_view folder, const std::string& field) {
   if (auto why = unsafe_field_name(field)) throw InvalidData("npz: cannot store array '" + field + "': " + *why);
-  return field + std::string(kNpySuffix);
+  std::string name = std::string(folder) + field + std::string(kNpySuffix);
+  if (name.size() > 0xffff) throw InvalidData("npz: cannot store array '" + field + "': a name longer than 65535 bytes");
+  return name;
 }
 
 // Bytes of the alignment extra field that make `unpadded` (the data offset without it) a
@@ -131,8 +119,11 @@ void append_central_header(std::vector<std::byte>& staging, const PlannedMember&
   }
 }
 
-void append_end_records(std::vector<std::byte>& staging, std::uint64_t entries, std::uint64_t directory_offset,
-                        std::uint64_t directory_size, std::uint64_t threshold) {
+}  // namespace
+
+std::vector<std::byte> encode_end_records(std::uint64_t entries, std::uint64_t directory_offset,
+                                          std::uint64_t directory_size, std::uint64_t threshold) {
+  std::vector<std::byte> staging;
   const bool zip64 = entries >= std::min<std::uint64_t>(threshold, kZip64Marker16) || directory_offset >= threshold ||
                      directory_size >= threshold;
   ByteSink sink(staging);
@@ -162,34 +153,62 @@ void append_end_records(std::vector<std::byte>& staging, std::uint64_t entries, 
   sink.u32(field32(directory_size, zip64));
   sink.u32(field32(directory_offset, zip64));
   sink.u16(0);  // comment
+  return staging;
 }
 
-// The central directory and end records of an archive whose members are `members` and whose
-// directory starts at `directory_offset`: the archive's last bytes, whichever way it is written.
-std::vector<std::byte> central_directory(const std::vector<PlannedMember>& members, std::uint64_t directory_offset,
-                                         const WriteOptions& options) {
+std::vector<std::byte> encode_central_entries(const std::vector<PlannedMember>& members) {
   std::vector<std::byte> directory;
   for (const PlannedMember& member : members) append_central_header(directory, member);
-  const std::size_t directory_size = directory.size();
-  append_end_records(directory, members.size(), directory_offset, directory_size, options.zip64_threshold);
   return directory;
 }
 
-// The direct path: the whole archive streams through the aligned staging buffers from offset 0,
+PlannedMembers plan_members(const SoA& soa, std::uint64_t begin, std::string_view folder, const WriteOptions& options,
+                            bool zip64_offsets) {
+  PlannedMembers planned;
+  planned.begin = begin;
+  planned.members.reserve(soa.size());
+  std::uint64_t offset = begin;
+  for (const auto& [field, array] : soa) {
+    const std::string npy = encode_npy_header(array.dtype(), array.shape());
+    PlannedMember& member = planned.members.emplace_back();
+    member.name = member_name(folder, field);
+    member.array = &array;
+    member.crc = 0;
+    member.size = npy.size() + array.nbytes();
+    member.offset = offset;
+    member.zip64_sizes = member.size >= options.zip64_threshold;
+    member.zip64_offset = zip64_offsets || offset >= options.zip64_threshold;
+    offset = append_local_section(planned.locals, member, npy) + array.nbytes();
+  }
+  planned.end = offset;
+  return planned;
+}
+
+void move_members(PlannedMembers& planned, std::uint64_t distance) {
+  planned.begin += distance;
+  planned.end += distance;
+  for (PlannedMember& member : planned.members) member.offset += distance;
+}
+
+namespace {
+
+// The direct path: the members stream through the aligned staging buffers from planned.begin,
 // every array's CRC computed on its copy into them. A member's local header is staged before its
 // CRC is known; the CRC goes into the staging buffer when the header is still there, else (a
 // member larger than what the buffer still held) it is written with a 4-byte pwrite once the
-// direct writes are done, so no buffered write ever races a direct one on the same block.
-void write_npz_direct(const std::filesystem::path& path, std::vector<std::byte>& locals,
-                      std::vector<PlannedMember>& members, std::uint64_t directory_offset,
-                      const WriteOptions& options) {
+// direct writes are done, so no buffered write ever races a direct one on the same block. The
+// trailing pieces that do not follow the members go out through that buffered descriptor too.
+void write_members_direct(const std::filesystem::path& path, PlannedMembers& planned, bool truncate,
+                          const Trailer& trailer) {
+  std::vector<std::byte>& locals = planned.locals;
   io::File file = io::File::open_or_create_direct(path);
-  file.truncate(0);
+  if (truncate) file.truncate(0);
   std::vector<std::uint64_t> late_crcs;  // members whose CRC must be written after the stream
+  std::vector<TrailingPiece> pieces;
   {
-    io::DirectWriter writer(file, 0, directory_offset);
-    for (std::size_t m = 0; m < members.size(); ++m) {
-      PlannedMember& member = members[m];
+    io::DirectWriter writer(file, planned.begin, planned.end - planned.begin);
+    for (std::size_t m = 0; m < planned.members.size(); ++m) {
+      PlannedMember& member = planned.members[m];
       const std::span<const std::byte> section(locals.data() + member.begin, member.end - member.begin);
       const std::size_t npy_size = static_cast<std::size_t>(member.size - member.array->nbytes());
       std::uint32_t crc = io::crc32_zip(section.last(npy_size));
@@ -201,54 +220,41 @@ void write_npz_direct(const std::filesystem::path& path, std::vector<std::byte>&
       }
       member.crc = crc;
     }
-    const std::vector<std::byte> directory = central_directory(members, directory_offset, options);
-    writer.append(directory);  // the writer holds the span until it is flushed
+    pieces = trailer(planned);
+    // The writer holds the span until it is flushed.
+    if (!pieces.empty() && pieces.front().offset == planned.end) writer.append(pieces.front().bytes);
     writer.finish();
   }
   file.close();
-  if (late_crcs.empty()) return;
+  const bool streamed = !pieces.empty() && pieces.front().offset == planned.end;
+  if (late_crcs.empty() && pieces.size() == (streamed ? 1u : 0u)) return;
   io::File buffered = io::File::open_or_create(path);
   for (const std::uint64_t m : late_crcs) {
-    const PlannedMember& member = members[m];
+    const PlannedMember& member = planned.members[m];
     buffered.write_at(std::span(locals).subspan(member.begin + kLocalCrcOffset, 4), member.offset + kLocalCrcOffset);
   }
+  for (std::size_t p = streamed ? 1 : 0; p < pieces.size(); ++p) buffered.write_at(pieces[p].bytes, pieces[p].offset);
   buffered.close();
 }
 
 }  // namespace
 
-void write_npz(const std::filesystem::path& path, const SoA& soa, const WriteOptions& options) {
+void write_members(const std::filesystem::path& path, PlannedMembers& planned, bool truncate, IoMode io,
+                   const Trailer& trailer) {
   // Every offset and size is known before any CRC, so all headers are laid out first, with the
   // CRCs still zero. Then the members stream out in file order: each array is checksummed a chunk
   // at a time right before that chunk is written (io/chunked_io.hpp), and the data are never
   // copied. A small member is checksummed whole before its local header is queued, so the header
   // goes out complete; a large one's header has reached the file before its CRC is known, and
   // its CRC is written into it afterwards with one 4-byte pwrite.
-  std::vector<std::byte> locals;
-  std::vector<PlannedMember> members;
-  members.reserve(soa.size());
-  std::uint64_t offset = 0;
-  for (const auto& [field, array] : soa) {
-    const std::string npy = encode_npy_header(array.dtype(), array.shape());
-    PlannedMember& member = members.emplace_back();
-    member.name = member_name(field);
-    member.array = &array;
-    member.crc = 0;
-    member.size = npy.size() + array.nbytes();
-    member.offset = offset;
-    member.zip64_sizes = member.size >= options.zip64_threshold;
-    member.zip64_offset = offset >= options.zip64_threshold;
-    offset = append_local_section(locals, member, npy) + array.nbytes();
-  }
-  const std::uint64_t directory_offset = offset;
-  if (use_direct_io(options.io, directory_offset)) {
-    write_npz_direct(path, locals, members, directory_offset, options);
+  if (use_direct_io(io, planned.end - planned.begin)) {
+    write_members_direct(path, planned, truncate, trailer);
     return;
   }
-
-  io::File file = io::File::create(path);
-  io::GatheringWriter writer(file, 0);
-  for (PlannedMember& member : members) {
+  std::vector<std::byte>& locals = planned.locals;
+  io::File file = truncate ? io::File::create(path) : io::File::open_or_create(path);
+  io::GatheringWriter writer(file, planned.begin);
+  for (PlannedMember& member : planned.members) {
     const std::span<const std::byte> section(locals.data() + member.begin, member.end - member.begin);
     const std::size_t npy_size = static_cast<std::size_t>(member.size - member.array->nbytes());
     std::uint32_t crc = io::crc32_zip(section.last(npy_size));
@@ -268,10 +274,24 @@ void write_npz(const std::filesystem::path& path, const SoA& soa, const WriteOpt
     }
     member.crc = crc;
   }
-  const std::vector<std::byte> directory = central_directory(members, directory_offset, options);
-  writer.append(directory);  // the writer holds the span until it is flushed
+  const std::vector<TrailingPiece> pieces = trailer(planned);
+  const bool streamed = !pieces.empty() && pieces.front().offset == planned.end;
+  if (streamed) writer.append(pieces.front().bytes);  // the writer holds the span until it is flushed
   writer.flush();
+  for (std::size_t p = streamed ? 1 : 0; p < pieces.size(); ++p) file.write_at(pieces[p].bytes, pieces[p].offset);
   file.close();
+}
+
+void write_npz(const std::filesystem::path& path, const SoA& soa, const WriteOptions& options) {
+  PlannedMembers planned = plan_members(soa, 0, {}, options);
+  // The central directory and end records: the archive's last bytes, right after the members.
+  write_members(path, planned, true, options.io, [&](const PlannedMembers& written) {
+    std::vector<std::byte> directory = encode_central_entries(written.members);
+    const std::vector<std::byte> end =
+        encode_end_records(written.members.size(), written.end, directory.size(), options.zip64_threshold);
+    directory.insert(directory.end(), end.begin(), end.end());
+    return std::vector<TrailingPiece>{{written.end, std::move(directory)}};
+  });
 }
 
 }  // namespace soastore::npz
