@@ -15,6 +15,8 @@
 
 namespace soastore::npz {
 
+struct ZipDirectory;  // internal
+
 struct SaveOptions {
   // Buffered by default; direct (and auto from kDirectIoThreshold bytes on) writes the archive
   // with O_DIRECT through aligned staging buffers, buffered where the file system refuses it.
@@ -67,9 +69,12 @@ class Archive {
  private:
   struct State;
   std::shared_ptr<State> state_;
+  // An archive whose members are known without reading its directory (npz/archive_of.hpp).
+  friend Archive archive_of(const std::filesystem::path& path, ZipDirectory members);
   // load resolves io=auto over all the members it reads, which needs their sizes.
-  friend SoA load(const std::filesystem::path& path, const std::optional<std::vector<std::string>>& fields,
-                  const LoadOptions& options);
+  friend SoA load_archive(const Archive& archive, const std::optional<std::vector<std::string>>& fields,
+                          const LoadOptions& options);
+  Archive() = default;
 };
 
 // The arrays of the archive (only `fields`, in that order, when given), reading only their bytes.

@@ -5,6 +5,7 @@
 #include <shared_mutex>
 
 #include "io/file.hpp"
+#include "npz/archive_of.hpp"
 #include "npz/member_reader.hpp"
 #include "npz/zip_directory.hpp"
 #include "npz/zip_writer.hpp"
@@ -67,9 +68,24 @@ bool Archive::is_open() const noexcept {
   return state_->file.has_value();
 }
 
+Archive archive_of(const std::filesystem::path& path, ZipDirectory members) {
+  Archive archive;
+  archive.state_ = std::make_shared<Archive::State>();
+  archive.state_->path = path;
+  archive.state_->file.emplace(io::File::open_read(path));
+  archive.state_->directory = std::move(members);
+  for (const ZipMember& member : archive.state_->directory.members) archive.state_->names.push_back(member.field);
+  return archive;
+}
+
 SoA load(const std::filesystem::path& path, const std::optional<std::vector<std::string>>& fields,
          const LoadOptions& options) {
-  const Archive archive(path);
+  return load_archive(Archive(path), fields, options);
+}
+
+SoA load_archive(const Archive& archive, const std::optional<std::vector<std::string>>& fields,
+                 const LoadOptions& options) {
+  const std::filesystem::path& path = archive.path();
   // Every field is looked up before any is read, so a missing one costs no data reads.
   if (fields) {
     for (const std::string& field : *fields) {
