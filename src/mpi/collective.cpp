@@ -69,25 +69,33 @@ void allreduce_in_place(void* buffer, int count, MPI_Datatype type, MPI_Op op, M
   wait_patiently(std::span(&request, 1));
 }
 
-void agree_on_error(MPI_Comm comm, const std::exception_ptr& local_error) {
-  int rank = 0;
-  check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
-  int first_failing = local_error ? rank : INT_MAX;
-  allreduce_in_place(&first_failing, 1, MPI_INT, MPI_MIN, comm);
-  if (first_failing == INT_MAX) return;
+ErrorAgreement::ErrorAgreement(MPI_Comm comm, std::exception_ptr local_error)
+    : comm_(comm), local_error_(std::move(local_error)) {
+  check(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
+  first_failing_ = local_error_ ? rank_ : INT_MAX;
+  check(MPI_Iallreduce(MPI_IN_PLACE, &first_failing_, 1, MPI_INT, MPI_MIN, comm_, &request_), "MPI_Iallreduce");
+}
 
+void ErrorAgreement::finish() {
+  if (first_failing_ == INT_MAX) return;
   WireError wire;
-  if (rank == first_failing) {
-    wire = describe(local_error);
+  if (rank_ == first_failing_) {
+    wire = describe(local_error_);
     // The failing rank rethrows its own exception untouched; the others rebuild it from the wire.
   }
   int header[3] = {static_cast<int>(wire.kind), wire.details.error_number, wire.details.rank};
-  check(MPI_Bcast(header, 3, MPI_INT, first_failing, comm), "MPI_Bcast");
-  broadcast_string(wire.details.path, first_failing, comm);
-  broadcast_string(wire.message, first_failing, comm);
-  if (rank == first_failing) std::rethrow_exception(local_error);
-  throw_error(static_cast<ErrorKind>(header[0]), wire.message + " [failed on rank " + std::to_string(first_failing) + "]",
+  check(MPI_Bcast(header, 3, MPI_INT, first_failing_, comm_), "MPI_Bcast");
+  broadcast_string(wire.details.path, first_failing_, comm_);
+  broadcast_string(wire.message, first_failing_, comm_);
+  if (rank_ == first_failing_) std::rethrow_exception(local_error_);
+  throw_error(static_cast<ErrorKind>(header[0]), wire.message + " [failed on rank " + std::to_string(first_failing_) + "]",
               {header[1], std::move(wire.details.path), header[2]});
+}
+
+void agree_on_error(MPI_Comm comm, const std::exception_ptr& local_error) {
+  ErrorAgreement agreement(comm, local_error);
+  wait_patiently(std::span(&agreement.request(), 1));
+  agreement.finish();
 }
 
 void run_collectively(MPI_Comm comm, const std::function<void()>& local_part) {

@@ -30,4 +30,24 @@ void run_collectively(MPI_Comm comm, const std::function<void()>& local_part);
 // Agrees on an outcome already captured (null: this rank succeeded).
 void agree_on_error(MPI_Comm comm, const std::exception_ptr& local_error);
 
+// agree_on_error in two steps, so that its reduction can run in one round with other nonblocking
+// collectives (one wait_patiently for all of them): the constructor starts the MPI_Iallreduce,
+// `request()` joins the caller's wait, and finish(), once the request completed, throws the
+// agreed error (the failing rank's details then cost a broadcast: only failures pay for it).
+class ErrorAgreement {
+ public:
+  ErrorAgreement(MPI_Comm comm, std::exception_ptr local_error);
+  ErrorAgreement(const ErrorAgreement&) = delete;  // MPI holds the address of the reduction's buffer
+  ErrorAgreement& operator=(const ErrorAgreement&) = delete;
+  [[nodiscard]] MPI_Request& request() noexcept { return request_; }
+  void finish();
+
+ private:
+  MPI_Comm comm_;
+  std::exception_ptr local_error_;
+  int rank_ = 0;
+  int first_failing_ = 0;
+  MPI_Request request_ = MPI_REQUEST_NULL;
+};
+
 }  // namespace soastore::mpi
