@@ -105,3 +105,38 @@ def test_a_missing_directory_is_an_os_error(partition, scratch):
         store = soastore.NumpyStore(partition, scratch / "missing" / "dir")
         store["k"] = {"a": np.zeros(3)}
     assert info.value.errno == errno.ENOENT
+
+
+def group_values(rank, seed):
+    """Rank `rank`'s value: fields and sizes differ between ranks, rank 0 has no rows."""
+    rng = np.random.default_rng(seed * 100 + rank)
+    rows = 11 * rank
+    value = {"id": rng.integers(0, 2**62, rows, dtype=np.int64),
+             "x": rng.uniform(size=(rows, 3)).astype(np.float32)}
+    if rank % 2:
+        value["odd"] = rng.uniform(size=rows + 1)
+    return value
+
+
+@pytest.mark.parametrize("file_groups", ["all", 2])
+def test_numpy_store_with_file_groups_writes_one_archive_numpy_reads(partition, scratch, file_groups):
+    prefix = scratch / "run"
+    with soastore.NumpyStore(partition, prefix, file_groups=file_groups, keep_files=True) as store:
+        store[7] = group_values(COMM.rank, 1)
+        assert_soa_equal(dict(store[7]), group_values(COMM.rank, 1))
+        assert list(store.get_field(7, "id")) == ["id"]
+        store[7] = group_values(COMM.rank, 2)  # replaced: no .previous left
+        assert_soa_equal(dict(store[7]), group_values(COMM.rank, 2))
+    COMM.Barrier()
+    per_file = COMM.size if file_groups == "all" else file_groups
+    group = COMM.rank // per_file
+    assert sorted(p.name for p in scratch.iterdir()) == [
+        f"run_7.tmp.group-{g}.npz" for g in range((COMM.size + per_file - 1) // per_file)]
+    with np.load(prefix.parent / f"run_7.tmp.group-{group}.npz") as archive:
+        ranks = range(group * per_file, min(COMM.size, (group + 1) * per_file))
+        expected = {f"rank-{r:06d}/{name}": array for r in ranks for name, array in group_values(r, 2).items()}
+        assert sorted(archive.files) == sorted(expected)
+        for name, array in expected.items():
+            got = archive[name]
+            assert got.dtype == array.dtype and got.shape == array.shape
+            assert got.tobytes() == array.tobytes()
