@@ -41,10 +41,7 @@ std::string rank_folder(int rank) {
 }
 
 std::optional<std::string> unsafe_member_field(std::string_view field) {
-  const std::size_t folder = rank_folder_length(field);
-  if (auto why = unsafe_field_name(field.substr(folder))) return why;
-  if (field.size() + kNpySuffix.size() > 0xffff) return "a name longer than 65531 bytes";
-  return std::nullopt;
+  return unsafe_field_name(field.substr(rank_folder_length(field)));
 }
 
 }  // namespace soastore::npz

@@ -175,9 +175,15 @@ TEST_F(Hostile, DeflateStreamLongerOrShorterThanDeclaredIsCorrupt) {
 
 TEST_F(Hostile, UnsafeOrDuplicateNamesAreCorrupt) {
   const std::vector<std::byte> npy = npy_bytes(pseudo_random_array(DType::Int32, {3}, 5));
-  for (const char* name : {"a/b.npy", "../a.npy", "..npy", ".npy", "a\\b.npy", "a.txt", "npy"}) {
+  // A group archive's one rank folder is the only path allowed, and only with what follows it safe.
+  for (const char* name : {"a/b.npy", "../a.npy", "..npy", ".npy", "a\\b.npy", "a.txt", "npy", "rank-1/a.npy",
+                           "rank-000001/../a.npy", "rank-000001/rank-000002/a.npy", "rank-000001/.npy",
+                           "rank-00000x/a.npy", "/rank-000001/a.npy"}) {
     expect_corrupt(build_zip({{.name = name, .content = npy}}), name);
   }
+  const SoA grouped = load_bytes(build_zip({{.name = "rank-000001/a.npy", .content = npy},
+                                            {.name = "rank-1234567/a.npy", .content = npy}}));
+  EXPECT_EQ(grouped.names(), (std::vector<std::string>{"rank-000001/a", "rank-1234567/a"}));
   expect_corrupt(build_zip({{.name = "a.npy", .content = npy}, {.name = "a.npy", .content = npy}}), "duplicate");
   const SoA fine = load_bytes(build_zip({{.name = "a.npy", .content = npy}, {.name = "b.npy", .content = npy, .deflate = true}}));
   EXPECT_EQ(fine.names(), (std::vector<std::string>{"a", "b"}));

@@ -8,12 +8,14 @@
 #include <mpi.h>
 
 #include <cerrno>
+#include <functional>
 #include <set>
 
 #include "io/system_calls.hpp"
 #include "npz/npz_test_support.hpp"
 #include "soastore/npz.hpp"
 #include "soastore/soastore.hpp"
+#include "support/mpi_call_counter.hpp"
 #include "support/mpi_world.hpp"
 #include "support/test_paths.hpp"
 
@@ -239,6 +241,45 @@ TEST_P(NumpyStoreGroups, BackgroundWritesAndBudgetSpills) {
     EXPECT_GT(store.stats().spills, 0u);
   }
   EXPECT_TRUE(files_in(dir).empty());
+}
+
+TEST_P(NumpyStoreGroups, DirectWritesAndReadsGiveTheSameArchive) {
+  ScratchDir dir;
+  NumpyStore store = make(dir, {.keep_files = true, .io = IoMode::Direct});
+  SoA value = own_value(4);
+  value.insert("big", pseudo_random_array(DType::Float32, {300000 + 1000 * static_cast<std::size_t>(world_rank())}, 8));
+  store.set("k", value);
+  expect_same(value, store.get("k"));
+  MPI_Barrier(MPI_COMM_WORLD);
+  const SoA archive = npz::load(file_of(dir, GetParam(), "k"));
+  const std::string folder = GetParam().ranks_per_file == 1 ? "" : rank_folder(world_rank());
+  for (const auto& [name, array] : value) EXPECT_TRUE(equal(array, archive.at(folder + name))) << name;
+}
+
+std::uint64_t rounds_of(const std::function<void()>& operation) {
+  const MpiCounts before = mpi_counts();
+  operation();
+  return (mpi_counts() - before).collective_rounds;
+}
+
+// Issue 14: a set is at most 2 rounds, a read or remove 1, whatever the rank count; a read of one
+// field opens the archive once and reads that member only (no central directory).
+TEST_P(NumpyStoreGroups, RoundsPerOperationAndBytesPerRead) {
+  if (GetParam().ranks_per_file == 1) GTEST_SKIP() << "per-rank files make no collective call";
+  ScratchDir dir;
+  NumpyStore store = make(dir);
+  SoA value = own_value(1);
+  value.insert("big", pseudo_random_array(DType::Float64, {20000}, 7));
+  EXPECT_LE(rounds_of([&] { store.set("k", value); }), 2u);
+  EXPECT_LE(rounds_of([&] { store.set("k", value); }), 2u);  // replacing
+  EXPECT_LE(rounds_of([&] { expect_same(value, store.get("k")); }), 1u);
+  const IoCounters before = io_counters();
+  EXPECT_LE(rounds_of([&] { EXPECT_TRUE(equal(value.at("id"), store.get_field("k", "id").at("id"))); }), 1u);
+  const IoCounters after = io_counters();
+  EXPECT_EQ(after.opens - before.opens, 1u);
+  EXPECT_LE(after.bytes_read - before.bytes_read, value.at("id").nbytes() + 8192);
+  EXPECT_LE(rounds_of([&] { (void)store.open("k"); }), 1u);
+  EXPECT_LE(rounds_of([&] { store.remove("k"); }), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Groupings, NumpyStoreGroups,
