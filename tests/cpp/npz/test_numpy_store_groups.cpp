@@ -11,7 +11,9 @@
 #include <functional>
 #include <set>
 
+#include "io/file.hpp"
 #include "io/system_calls.hpp"
+#include "npz/zip_directory.hpp"
 #include "npz/npz_test_support.hpp"
 #include "soastore/npz.hpp"
 #include "soastore/soastore.hpp"
@@ -214,6 +216,47 @@ TEST_P(NumpyStoreGroups, ADamagedArchiveIsCorruptFileNamingKeyFileAndRank) {
     EXPECT_NE(message.find(".npz"), std::string::npos) << message;
     EXPECT_NE(message.find("rank"), std::string::npos) << message;
   }
+}
+
+// Flips the last data byte of member `name` of `file` (found from the central directory).
+void flip_last_byte_of(const std::filesystem::path& file, const std::string& name) {
+  io::File archive = io::File::open_read(file);
+  const npz::ZipDirectory directory = npz::read_zip_directory(archive);
+  for (const npz::ZipMember& member : directory.members) {
+    if (member.name != name) continue;
+    std::vector<std::byte> bytes = read_file_bytes(file);
+    const std::size_t local = member.local_header_offset;
+    const auto field = [&](std::size_t at) {
+      return static_cast<std::size_t>(bytes[local + at]) | static_cast<std::size_t>(bytes[local + at + 1]) << 8;
+    };
+    const std::size_t last = local + 30 + field(26) + field(28) + member.compressed_size - 1;
+    bytes[last] ^= std::byte{0x01};
+    write_file_bytes(file, bytes);
+    return;
+  }
+  ADD_FAILURE() << "no member " << name << " in " << file;
+}
+
+TEST_P(NumpyStoreGroups, AFlippedByteIsCorruptFileOnEveryRankOfASharedStore) {
+  ScratchDir dir;
+  NumpyStore store = make(dir);
+  store.set("k", own_value(1));
+  const int last = world_size() - 1;
+  const std::string member = (GetParam().ranks_per_file == 1 ? "" : rank_folder(last)) + (last % 2 == 0 ? "mass" : "pos");
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (world_rank() == last) flip_last_byte_of(file_of(dir, GetParam(), "k"), member + ".npy");
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (GetParam().ranks_per_file == 1 && world_rank() != last) {
+    expect_same(own_value(1), store.get("k"));  // per rank, only the damaged file's rank fails
+    return;
+  }
+  try {
+    (void)store.get("k");
+    ADD_FAILURE() << "read a damaged member";
+  } catch (const CorruptFile& e) {
+    EXPECT_NE(std::string(e.what()).find(member), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(equal(own_value(1).at("id"), store.get_field("k", "id").at("id")));  // the other members are fine
 }
 
 TEST_P(NumpyStoreGroups, BackgroundWritesAndBudgetSpills) {
