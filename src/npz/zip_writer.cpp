@@ -192,6 +192,11 @@ void move_members(PlannedMembers& planned, std::uint64_t distance) {
 
 namespace {
 
+// Whether the first trailing piece starts where the members end, and so goes out in their stream.
+bool first_piece_follows(const std::vector<TrailingPiece>& pieces, const PlannedMembers& planned) {
+  return !pieces.empty() && pieces.front().offset == planned.end;
+}
+
 // The direct path: the members stream through the aligned staging buffers from planned.begin,
 // every array's CRC computed on its copy into them. A member's local header is staged before its
 // CRC is known; the CRC goes into the staging buffer when the header is still there, else (a
@@ -222,11 +227,11 @@ void write_members_direct(const std::filesystem::path& path, PlannedMembers& pla
     }
     pieces = trailer(planned);
     // The writer holds the span until it is flushed.
-    if (!pieces.empty() && pieces.front().offset == planned.end) writer.append(pieces.front().bytes);
+    if (first_piece_follows(pieces, planned)) writer.append(pieces.front().bytes);
     writer.finish();
   }
   file.close();
-  const bool streamed = !pieces.empty() && pieces.front().offset == planned.end;
+  const bool streamed = first_piece_follows(pieces, planned);
   if (late_crcs.empty() && pieces.size() == (streamed ? 1u : 0u)) return;
   io::File buffered = io::File::open_or_create(path);
   for (const std::uint64_t m : late_crcs) {
@@ -275,7 +280,7 @@ void write_members(const std::filesystem::path& path, PlannedMembers& planned, b
     member.crc = crc;
   }
   const std::vector<TrailingPiece> pieces = trailer(planned);
-  const bool streamed = !pieces.empty() && pieces.front().offset == planned.end;
+  const bool streamed = first_piece_follows(pieces, planned);
   if (streamed) writer.append(pieces.front().bytes);  // the writer holds the span until it is flushed
   writer.flush();
   for (std::size_t p = streamed ? 1 : 0; p < pieces.size(); ++p) file.write_at(pieces[p].bytes, pieces[p].offset);
