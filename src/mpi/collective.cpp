@@ -88,7 +88,8 @@ void ErrorAgreement::finish() {
   broadcast_string(wire.details.path, first_failing_, comm_);
   broadcast_string(wire.message, first_failing_, comm_);
   if (rank_ == first_failing_) std::rethrow_exception(local_error_);
-  throw_error(static_cast<ErrorKind>(header[0]), wire.message + " [failed on rank " + std::to_string(first_failing_) + "]",
+  throw_error(static_cast<ErrorKind>(header[0]),
+              wire.message + " [failed on rank " + std::to_string(first_failing_) + "]",
               {header[1], std::move(wire.details.path), header[2]});
 }
 

@@ -15,10 +15,8 @@ std::size_t rank_folder_length(std::string_view field) {
   const std::size_t slash = field.find('/');
   if (slash == std::string_view::npos) return 0;
   const std::string_view digits = field.substr(kRankFolderPrefix.size(), slash - kRankFolderPrefix.size());
-  if (digits.size() < kRankDigits || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return 0;
-  }
-  return slash + 1;
+  const bool numeral = std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return digits.size() >= kRankDigits && numeral ? slash + 1 : 0;
 }
 
 }  // namespace

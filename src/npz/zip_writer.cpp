@@ -37,7 +37,8 @@ std::uint32_t field32(std::uint64_t value, bool in_zip64) {
 std::string member_name(std::string_view folder, const std::string& field) {
   if (auto why = unsafe_field_name(field)) throw InvalidData("npz: cannot store array '" + field + "': " + *why);
   std::string name = std::string(folder) + field + std::string(kNpySuffix);
-  if (name.size() > 0xffff) throw InvalidData("npz: cannot store array '" + field + "': a name longer than 65535 bytes");
+  // The member name length is a 16-bit field (a group archive's folder adds to the field's name).
+  if (name.size() > 0xffff) throw InvalidData("npz: cannot store array '" + field + "': its member name is too long");
   return name;
 }
 

@@ -81,7 +81,8 @@ SoA NpzGroupStorage::read(const std::string& key, const std::vector<std::string>
     std::optional<std::vector<std::string>> asked;
     if (fields != nullptr) asked = *fields;
     try {
-      soa = accounting_.transfers().count_read([&] { return npz::load_archive(open_own_members(key), asked, options); });
+      soa = accounting_.transfers().count_read(
+          [&] { return npz::load_archive(open_own_members(key), asked, options); });
     } catch (const KeyNotFound& e) {
       throw KeyNotFound(std::string(e.what()) + " (key '" + key + "')");
     }

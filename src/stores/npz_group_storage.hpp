@@ -38,7 +38,8 @@ namespace soastore::stores {
 
 class NpzGroupStorage final : public StagedStorage {
  public:
-  NpzGroupStorage(Partition partition, mpi::FileGroup group, std::filesystem::path prefix, IoMode io = IoMode::Buffered);
+  NpzGroupStorage(Partition partition, mpi::FileGroup group, std::filesystem::path prefix,
+                  IoMode io = IoMode::Buffered);
 
   [[nodiscard]] bool collective() const noexcept override { return true; }
   void write(const std::string& key, const SoA& soa) override;

@@ -64,7 +64,9 @@ int ranks_per_file(const Grouping& grouping) {
 
 // The file of this rank's arrays under key `key`, and the ranks whose arrays it holds.
 std::filesystem::path file_of(const ScratchDir& dir, const Grouping& grouping, const std::string& key) {
-  if (grouping.ranks_per_file == 1) return dir / ("store_" + key + ".tmp.rank-" + std::to_string(world_rank()) + ".npz");
+  if (grouping.ranks_per_file == 1) {
+    return dir / ("store_" + key + ".tmp.rank-" + std::to_string(world_rank()) + ".npz");
+  }
   const int group = world_rank() / ranks_per_file(grouping);
   return dir / ("store_" + key + ".tmp.group-" + std::to_string(group) + ".npz");
 }
@@ -72,10 +74,8 @@ std::filesystem::path file_of(const ScratchDir& dir, const Grouping& grouping, c
 std::vector<int> ranks_in_file(const Grouping& grouping) {
   const int per_file = ranks_per_file(grouping);
   std::vector<int> ranks;
-  for (int rank = world_rank() / per_file * per_file; rank < std::min(world_size(), (world_rank() / per_file + 1) * per_file);
-       ++rank) {
-    ranks.push_back(rank);
-  }
+  const int first = world_rank() / per_file * per_file;
+  for (int rank = first; rank < std::min(world_size(), first + per_file); ++rank) ranks.push_back(rank);
   return ranks;
 }
 
@@ -90,7 +90,8 @@ std::set<std::string> files_in(const ScratchDir& dir) {
 
 std::set<std::string> expected_files(const Grouping& grouping, const std::vector<std::string>& keys) {
   std::set<std::string> names;
-  const int files = grouping.ranks_per_file == 1 ? world_size() : (world_size() + ranks_per_file(grouping) - 1) / ranks_per_file(grouping);
+  const int per_file = ranks_per_file(grouping);
+  const int files = (world_size() + per_file - 1) / per_file;
   const char* infix = grouping.ranks_per_file == 1 ? ".tmp.rank-" : ".tmp.group-";
   for (const std::string& key : keys) {
     for (int f = 0; f < files; ++f) names.insert("store_" + key + infix + std::to_string(f) + ".npz");
@@ -242,7 +243,8 @@ TEST_P(NumpyStoreGroups, AFlippedByteIsCorruptFileOnEveryRankOfASharedStore) {
   NumpyStore store = make(dir);
   store.set("k", own_value(1));
   const int last = world_size() - 1;
-  const std::string member = (GetParam().ranks_per_file == 1 ? "" : rank_folder(last)) + (last % 2 == 0 ? "mass" : "pos");
+  const std::string folder = GetParam().ranks_per_file == 1 ? "" : rank_folder(last);
+  const std::string member = folder + (last % 2 == 0 ? "mass" : "pos");
   MPI_Barrier(MPI_COMM_WORLD);
   if (world_rank() == last) flip_last_byte_of(file_of(dir, GetParam(), "k"), member + ".npy");
   MPI_Barrier(MPI_COMM_WORLD);
