@@ -17,6 +17,8 @@
 #include "npz/npz_test_support.hpp"
 #include "soastore/npz.hpp"
 #include "soastore/soastore.hpp"
+#include "stores/file_grouping.hpp"
+#include "stores/npz_group_storage.hpp"
 #include "support/mpi_call_counter.hpp"
 #include "support/mpi_world.hpp"
 #include "support/test_paths.hpp"
@@ -299,6 +301,27 @@ TEST_P(NumpyStoreGroups, DirectWritesAndReadsGiveTheSameArchive) {
   const SoA archive = npz::load(file_of(dir, GetParam(), "k"));
   const std::string folder = GetParam().ranks_per_file == 1 ? "" : rank_folder(world_rank());
   for (const auto& [name, array] : value) EXPECT_TRUE(equal(array, archive.at(folder + name))) << name;
+}
+
+// A storage that did not write the key (it knows no layout) reads this rank's members from the
+// archive's central directory, with the same names and values as the writer reads them.
+TEST_P(NumpyStoreGroups, WithoutTheWritersLayoutTheCentralDirectoryServesTheRanksMembers) {
+  if (GetParam().ranks_per_file == 1) GTEST_SKIP() << "per-rank files have no group storage";
+  ScratchDir dir;
+  const auto storage = [&] {
+    mpi::FileGroup group = stores::make_file_group(partition_, GetParam().groups);
+    return stores::NpzGroupStorage(partition_, std::move(group), dir / "store");
+  };
+  stores::NpzGroupStorage writer = storage();
+  stores::NpzGroupStorage reader = storage();
+  writer.write("k", own_value(1));
+  expect_same(own_value(1), reader.read("k", nullptr));
+  const std::vector<std::string> id{"id"};
+  EXPECT_TRUE(equal(own_value(1).at("id"), reader.read("k", &id).at("id")));
+  const LazySoA lazy = reader.open("k", {});
+  EXPECT_EQ(lazy.names(), own_value(1).names());
+  writer.erase("k");
+  EXPECT_TRUE(files_in(dir).empty());
 }
 
 std::uint64_t rounds_of(const std::function<void()>& operation) {
