@@ -63,6 +63,9 @@ void NpzGroupStorage::write(const std::string& key, const SoA& soa) {
         }
       }
     }
+    // No rank may open the archive before its group's first rank has put the old one back: a
+    // failed set costs a third round, a successful one does not.
+    MPI_Barrier(comm);
     throw;
   }
 }

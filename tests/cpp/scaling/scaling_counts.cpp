@@ -287,6 +287,12 @@ int run(const Arguments& arguments) {
     measure("NumpyStore on disk", store, true);
   }
   {
+    // One archive per key for all ranks.
+    soastore::NumpyStore store(partition, prefix.string() + "_npz_all",
+                               {.file_groups = soastore::FileGroups::of(soastore::FileGroups::Kind::All)});
+    measure("NumpyStore on disk, file_groups all", store, true);
+  }
+  {
     soastore::GenericIOStore store(partition, 1.0);
     measure("GenericIOStore in memory", store, false);
   }
