@@ -63,6 +63,10 @@ void wait_patiently(std::span<MPI_Request> requests) {
   }
 }
 
+void wait_promptly(std::span<MPI_Request> requests) {
+  check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
+}
+
 void allreduce_in_place(void* buffer, int count, MPI_Datatype type, MPI_Op op, MPI_Comm comm) {
   MPI_Request request = MPI_REQUEST_NULL;
   check(MPI_Iallreduce(MPI_IN_PLACE, buffer, count, type, op, comm, &request), "MPI_Iallreduce");

@@ -125,7 +125,7 @@ std::unique_ptr<const PlannedWrite> plan_write(MPI_Comm writers, MPI_Comm file, 
   mpi::check(MPI_Igather(facts, kFactWords, MPI_UINT64_T, all_facts.data(), kFactWords, MPI_UINT64_T, 0, file,
                          &requests[2]),
              "MPI_Igather");
-  mpi::wait_patiently(requests);
+  mpi::wait_promptly(requests);
   if (file_rank == 0) before[kBufferedSpan] = before[kDirectSpan] = 0;  // MPI_Exscan leaves it undefined
 
   // Every rank saw the same words, so either all agree on an error here or none does.

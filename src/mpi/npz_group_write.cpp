@@ -41,7 +41,7 @@ std::shared_ptr<PlannedShare> plan_share(MPI_Comm store_comm, const FileGroup& g
   check(MPI_Iallreduce(own.data(), total.data(), 3, MPI_UINT64_T, MPI_SUM, group.comm(), &round[1]), "MPI_Iallreduce");
   ErrorAgreement agreement(store_comm, error);
   round[2] = agreement.request();
-  wait_patiently(round);
+  wait_promptly(round);
   agreement.request() = round[2];  // completed: MPI_REQUEST_NULL
   agreement.finish();
   if (group.rank() == 0) before = {};  // MPI_Exscan leaves the first rank's result undefined
