@@ -1,5 +1,6 @@
 #include "stores/file_names.hpp"
 
+#include <cerrno>
 #include <climits>
 
 #include "io/file.hpp"
@@ -100,6 +101,16 @@ bool is_store_file_name(std::string_view file_name, std::string_view prefix_name
   if (strip_suffix(rest, kGenericIOSuffix)) return is_admissible_key(rest);
   if (strip_suffix(rest, kNpzSuffix)) return is_numbered_name(rest, kRankInfix) || is_numbered_name(rest, kGroupInfix);
   return is_numbered_name(rest, kSubfileInfix);
+}
+
+bool set_aside(const std::filesystem::path& file) {
+  try {
+    io::rename_file(file, previous_file_name(file));
+    return true;
+  } catch (const IoError& e) {
+    if (e.details().error_number == ENOENT) return false;
+    throw;
+  }
 }
 
 void remove_quietly(const std::filesystem::path& path) noexcept {

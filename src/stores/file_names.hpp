@@ -58,6 +58,10 @@ void check_file_name_length(const std::filesystem::path& prefix, std::string_vie
 // admits and R, G the decimal form of a rank or group. What `soastore clean` removes.
 bool is_store_file_name(std::string_view file_name, std::string_view prefix_name);
 
+// Renames `file` to previous_file_name(file), where its value waits while a new one is written
+// under its name; false when there was no `file` (nothing to keep). IoError otherwise.
+bool set_aside(const std::filesystem::path& file);
+
 // Best-effort removal of a store file while an error is already on its way to the caller or the
 // store is being destroyed: a failed cleanup must not replace the error that matters.
 void remove_quietly(const std::filesystem::path& path) noexcept;

@@ -61,9 +61,9 @@ void GenericIOFileStorage::write(const std::string& key, const SoA& soa) {
   const bool new_key = !accounting_.holds(key);
   WriteProgress progress;
   const auto set_old_file_aside = [&] {
-    if (new_key || !file_root()) return;
-    io::rename_file(file, previous_file_name(file));
-    progress.set_aside = true;
+    // A key this storage holds may have lost its file (removed behind the store's back): then
+    // there is nothing to keep, and the set goes on.
+    if (!new_key && file_root()) progress.set_aside = set_aside(file);
   };
   try {
     std::unique_ptr<const genericio::PlannedWrite> plan;

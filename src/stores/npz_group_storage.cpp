@@ -1,7 +1,5 @@
 #include "stores/npz_group_storage.hpp"
 
-#include <cerrno>
-
 #include "io/file.hpp"
 #include "mpi/collective.hpp"
 #include "mpi/npz_group_write.hpp"
@@ -10,20 +8,6 @@
 #include "stores/file_names.hpp"
 
 namespace soastore::stores {
-namespace {
-
-// Renames `file` to `previous`; false when there was no `file`.
-bool move_aside(const std::filesystem::path& file, const std::filesystem::path& previous) {
-  try {
-    io::rename_file(file, previous);
-    return true;
-  } catch (const IoError& e) {
-    if (e.details().error_number == ENOENT) return false;
-    throw;
-  }
-}
-
-}  // namespace
 
 NpzGroupStorage::NpzGroupStorage(Partition partition, mpi::FileGroup group, std::filesystem::path prefix, IoMode io)
     : partition_(std::move(partition)), group_(std::move(group)), prefix_(std::move(prefix)), io_(io) {}
@@ -41,7 +25,7 @@ void NpzGroupStorage::write(const std::string& key, const SoA& soa) {
   try {
     // Round 1. Whatever sits under the final name goes aside, the key's value or a leftover.
     const std::shared_ptr<mpi::PlannedShare> share = mpi::plan_share(
-        comm, group_, file, soa, {.io = io_}, [&] { moved_aside = move_aside(file, previous); });
+        comm, group_, file, soa, {.io = io_}, [&] { moved_aside = set_aside(file); });
     planned = true;
     // Round 2.
     npz::ZipDirectory own;
