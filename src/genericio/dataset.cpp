@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <map>
 
 #include "genericio/block_reader.hpp"
 #include "soastore/errors.hpp"
@@ -80,7 +79,13 @@ Dataset Dataset::of_own_part(const std::filesystem::path& path, Header own_part)
   return dataset;
 }
 
-Dataset Dataset::open(const std::filesystem::path& path) { return open_first(path, open_source(path)); }
+Dataset Dataset::open(const std::filesystem::path& path) {
+  Dataset dataset = open_first(path, open_source(path));
+  std::vector<std::size_t> all(dataset.ranks_.size());
+  for (std::size_t r = 0; r < all.size(); ++r) all[r] = r;
+  dataset.open_subfiles_for(all);
+  return dataset;
+}
 
 Dataset Dataset::open(const std::filesystem::path& path, std::span<const std::byte> header_bytes) {
   return open_first(path, open_with_header(path, header_bytes));
@@ -96,33 +101,51 @@ Dataset Dataset::open_first(const std::filesystem::path& path, SourceFile first)
   }
 
   dataset.split_ = true;
-  const std::vector<std::int32_t> partitions = read_partitions(first);
-  if (partitions.empty()) corrupt(path.string(), "the rank map lists no ranks");
-  dataset.map_.emplace(std::move(first));
-  std::map<std::int32_t, std::size_t> file_of_partition;
-  for (std::size_t world_rank = 0; world_rank < partitions.size(); ++world_rank) {
-    const std::int32_t partition = partitions[world_rank];
-    if (partition < 0) {
+  dataset.partitions_ = read_partitions(first);
+  if (dataset.partitions_.empty()) corrupt(path.string(), "the rank map lists no ranks");
+  for (std::size_t world_rank = 0; world_rank < dataset.partitions_.size(); ++world_rank) {
+    if (dataset.partitions_[world_rank] < 0) {
       corrupt(path.string(), "the rank map gives world rank " + std::to_string(world_rank) + " partition " +
-                                 std::to_string(partition));
+                                 std::to_string(dataset.partitions_[world_rank]));
     }
-    auto [it, added] = file_of_partition.try_emplace(partition, dataset.files_.size());
-    if (added) {
-      dataset.files_.push_back(open_source(path.string() + "#" + std::to_string(partition)));
-      if (!same_variables(dataset.files_.front().header, dataset.files_.back().header)) {
-        corrupt(dataset.files_.back().path, "its variables differ from those of '" + dataset.files_.front().path + "'");
-      }
+  }
+  dataset.map_.emplace(std::move(first));
+  dataset.ranks_.assign(dataset.partitions_.size(), RankRef{kNotOpened, 0});
+  return dataset;
+}
+
+std::size_t Dataset::subfile(std::int32_t partition) {
+  const auto [it, added] = file_of_partition_.try_emplace(partition, files_.size());
+  if (added) {
+    try {
+      files_.push_back(open_source(path_.string() + "#" + std::to_string(partition)));
+    } catch (...) {
+      file_of_partition_.erase(it);
+      throw;
     }
-    const Header& sub = dataset.files_[it->second].header;
+    if (!same_variables(files_.front().header, files_.back().header)) {
+      corrupt(files_.back().path, "its variables differ from those of '" + files_.front().path + "'");
+    }
+  }
+  return it->second;
+}
+
+void Dataset::open_subfiles_for(std::span<const std::size_t> ranks) {
+  if (!split_) return;
+  const std::size_t first_rank = 0;
+  for (const std::size_t world_rank : ranks.empty() ? std::span<const std::size_t>(&first_rank, 1) : ranks) {
+    RankRef& ref = ranks_.at(world_rank);
+    if (ref.file != kNotOpened) continue;
+    const std::size_t file = subfile(partitions_[world_rank]);
+    const Header& sub = files_[file].header;
     const auto found = std::find_if(sub.ranks.begin(), sub.ranks.end(),
                                     [&](const RankHeader& rank) { return rank.global_rank == world_rank; });
     if (found == sub.ranks.end()) {
-      corrupt(dataset.files_[it->second].path,
+      corrupt(files_[file].path,
               "the rank map puts world rank " + std::to_string(world_rank) + " here, but no rank header has it");
     }
-    dataset.ranks_.push_back({it->second, static_cast<std::size_t>(found - sub.ranks.begin())});
+    ref = {file, static_cast<std::size_t>(found - sub.ranks.begin())};
   }
-  return dataset;
 }
 
 }  // namespace soastore::genericio

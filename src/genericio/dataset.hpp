@@ -1,10 +1,12 @@
 #pragma once
 // An opened GenericIO "file": one file, or for a split file the rank map plus its sub-files
 // ("name#N"). Opening reads and checks every header (and the rank map's partition column), so
-// afterwards every rank's blocks are known to lie inside their files.
+// afterwards every rank's blocks are known to lie inside their files; a collective reader opens
+// only the sub-files of the ranks it reads (open_subfiles_for).
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -39,9 +41,16 @@ class Dataset {
 
   static Dataset open(const std::filesystem::path& path);
   // As open, with the header of `path` itself already read (by another rank, genericio_read.cpp):
-  // it is decoded and checked here as open would, and only the data are read from the file. The
-  // sub-files of a split file are opened and read as by open.
+  // it is decoded and checked here as open would, and only the data are read from the file. Of a
+  // split file only the rank map is read: open_subfiles_for opens the sub-files a reader needs.
   static Dataset open(const std::filesystem::path& path, std::span<const std::byte> header_bytes);
+
+  // Opens and checks the sub-files that hold world ranks `ranks` (and, when there are none, the
+  // first rank's, for the variables), each once; nothing for a file that is not split. With one
+  // sub-file per rank group, opening them all would cost every reader one open per group: P^2
+  // opens over a job whose ranks each read their own rank. Before it, only ranks().size(),
+  // split() and rank_map() may be asked; afterwards also layout() and these ranks' headers.
+  void open_subfiles_for(std::span<const std::size_t> ranks);
   // The blocks of one rank of `path` as own_part (genericio/writer.hpp) describes them, for a
   // writer reading back what it wrote: opens the file and reads nothing else, so file rank 0 of
   // the result is that rank. A file cut short or changed since is caught by the blocks' CRCs
@@ -69,8 +78,14 @@ class Dataset {
   std::filesystem::path path_;
   std::vector<SourceFile> files_;
   std::optional<SourceFile> map_;  // the rank map file of a split file
-  std::vector<RankRef> ranks_;
+  std::vector<std::int32_t> partitions_;  // of a split file: each world rank's sub-file number
+  std::map<std::int32_t, std::size_t> file_of_partition_;  // the sub-files opened so far
+  std::vector<RankRef> ranks_;  // of a split file, file kNotOpened until its sub-file is opened
   bool split_ = false;
+
+  static constexpr std::size_t kNotOpened = static_cast<std::size_t>(-1);
+  // The index in files_ of sub-file `partition`, opening and checking it the first time.
+  std::size_t subfile(std::int32_t partition);
 };
 
 }  // namespace soastore::genericio

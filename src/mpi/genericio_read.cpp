@@ -7,9 +7,11 @@
 // codec's (genericio/dataset.hpp, genericio/reader.hpp); this file only shares the header,
 // decides which file ranks this rank reads and agrees on errors.
 //
-// The sub-files of a split file are still opened and their headers read by every rank: each holds
-// only its group's ranks. The stores read back what they wrote without any header
-// (Dataset::of_own_part).
+// Of a split file, rank 0 broadcasts the rank map's header; every rank then reads the map's
+// partition column (4 bytes per rank) and opens only the sub-files holding the file ranks it
+// reads, one with one sub-file per rank or node (Dataset::open_subfiles_for): opening every
+// sub-file on every rank would be P^2 opens. The stores read back what they wrote without any
+// header (Dataset::of_own_part).
 #include <climits>
 #include <cstdint>
 #include <string>
@@ -36,10 +38,16 @@ std::vector<std::size_t> file_ranks_to_read(MPI_Comm comm, const Dataset& datase
     return redistributed_file_ranks(dataset.ranks().size(), static_cast<std::size_t>(size), static_cast<std::size_t>(rank));
   }
   check_rank_count(dataset, static_cast<std::size_t>(size));
-  const mpi::RankGrid grid = mpi::rank_grid(comm);
-  if (grid.cartesian) check_rank_grid(dataset, grid.dims);
   // For split files the file ranks are the world ranks of the rank map, in order.
   return {static_cast<std::size_t>(rank)};
+}
+
+// Opens the sub-files of `file_ranks` (split files) and checks the grid (which needs a header).
+void open_for(MPI_Comm comm, Dataset& dataset, std::span<const std::size_t> file_ranks, Mismatch mismatch) {
+  dataset.open_subfiles_for(file_ranks);
+  if (mismatch == Mismatch::Redistribute) return;
+  const mpi::RankGrid grid = mpi::rank_grid(comm);
+  if (grid.cartesian) check_rank_grid(dataset, grid.dims);
 }
 
 // This rank's failure of `part`, or null. The codec knows the file rank of a CorruptFile; the
@@ -97,6 +105,7 @@ SoA read(MPI_Comm comm, const std::filesystem::path& path, const std::optional<s
   const std::exception_ptr error = failure_of(rank, [&] {
     Dataset dataset = Dataset::open(path, header);
     const std::vector<std::size_t> file_ranks = file_ranks_to_read(comm, dataset, options.mismatch);
+    open_for(comm, dataset, file_ranks, options.mismatch);
     result = read_rank_blocks(dataset, file_ranks, variables_to_read(dataset, variables), options.io);
   });
   mpi::agree_on_error(comm, error);
