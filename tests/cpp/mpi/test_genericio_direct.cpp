@@ -10,12 +10,12 @@
 #include <cstring>
 
 #include "genericio/file_bytes.hpp"
-#include "io/checksum.hpp"
 #include "io/file.hpp"
 #include "soastore/errors.hpp"
 #include "soastore/io_counters.hpp"
 #include "soastore/genericio_mpi.hpp"
 #include "support/mpi_world.hpp"
+#include "support/reference_reading_rules.hpp"
 #include "support/test_paths.hpp"
 
 using namespace soastore;
@@ -60,41 +60,27 @@ void expect_same(const SoA& actual, const SoA& expected) {
   }
 }
 
-// Reads the file as the reference does (§2.2, §2.5, §2.7, §5): HeaderSize and the header CRC,
-// then every block at its block header's Start with its Size and the CRC trailer right after it.
-// Checks each block's CRC, that it starts on a 4 KiB boundary, that each rank header's Start is
-// its first block's, and that the payload of this rank's blocks equals `mine`.
+// Reads the file as the reference does (support/reference_reading_rules.hpp: HeaderSize and the
+// header CRC, then every block at its block header's Start with its Size and the CRC trailer
+// right after it), for every rank of the file. Checks that the file has block headers, that each
+// block starts on a 4 KiB boundary, that each rank header's Start is its first block's, and that
+// the payload of this rank's blocks equals `mine`.
 void read_by_the_reference_rules(const std::filesystem::path& path, const SoA& mine) {
-  const std::vector<std::byte> file = read_file_bytes(path);
-  const std::uint64_t header_size = u64_at(file, 8);
-  ASSERT_LE(header_size + 8, file.size());
-  EXPECT_EQ(io::crc64_xz(std::span(file).first(header_size)), ~u64_at(file, header_size)) << "header CRC";
-  const std::uint64_t nvars = u64_at(file, 48), nranks = u64_at(file, 72);
-  const std::uint64_t ranks_size = u64_at(file, 80), ranks_start = u64_at(file, 88);
-  const std::uint64_t blocks_size = u64_at(file, 152), blocks_start = u64_at(file, 160);
-  ASSERT_EQ(nranks, static_cast<std::uint64_t>(world_size()));
-  ASSERT_EQ(nvars, mine.size());
-  ASSERT_EQ(blocks_size, 48u) << "direct files have block headers";
-  for (std::uint64_t r = 0; r < nranks; ++r) {
-    const std::uint64_t rank_start = u64_at(file, ranks_start + r * ranks_size + 32);
-    std::size_t v = 0;
+  for (std::uint64_t r = 0; r < static_cast<std::uint64_t>(world_size()); ++r) {
+    const ReferenceRead read = read_by_reference_rules(path, r);
+    ASSERT_EQ(read.nranks, static_cast<std::uint64_t>(world_size()));
+    ASSERT_EQ(read.variables.size(), mine.size());
+    ASSERT_EQ(read.blocks_size, 48u) << "direct files have block headers";
+    EXPECT_EQ(read.rank_start, read.variables.at(mine.begin()->first).start) << "rank " << r;
     for (const auto& [name, array] : mine) {
-      const std::uint64_t header = blocks_start + (r * nvars + v) * blocks_size;
-      const std::uint64_t start = u64_at(file, header + 32), size = u64_at(file, header + 40);
-      EXPECT_EQ(start % 4096, 0u) << "rank " << r << " variable " << name;
-      if (v == 0) {
-        EXPECT_EQ(rank_start, start) << "rank " << r;
-      }
-      ASSERT_LE(start + size + 8, file.size());
-      const auto payload = std::span(file).subspan(start, size);
-      EXPECT_EQ(io::crc64_xz(payload), ~u64_at(file, start + size)) << "CRC of rank " << r << " " << name;
+      const ReferenceRead::Block& block = read.variables.at(name);
+      EXPECT_EQ(block.start % 4096, 0u) << "rank " << r << " variable " << name;
       if (r == static_cast<std::uint64_t>(world_rank())) {
-        ASSERT_EQ(size, array.nbytes()) << name;
-        if (size > 0) {
-          EXPECT_EQ(std::memcmp(payload.data(), array.bytes().data(), size), 0) << name;
+        ASSERT_EQ(block.payload.size(), array.nbytes()) << name;
+        if (!block.payload.empty()) {
+          EXPECT_EQ(std::memcmp(block.payload.data(), array.bytes().data(), block.payload.size()), 0) << name;
         }
       }
-      ++v;
     }
   }
 }

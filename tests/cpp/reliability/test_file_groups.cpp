@@ -55,8 +55,8 @@ void expect_bytes(const ReferenceRead& read, const SoA& expected) {
     const auto found = read.variables.find(name);
     ASSERT_NE(found, read.variables.end()) << name;
     const auto bytes = array.bytes();
-    ASSERT_EQ(found->second.size(), bytes.size()) << name;
-    EXPECT_TRUE(std::equal(bytes.begin(), bytes.end(), found->second.begin())) << name;
+    ASSERT_EQ(found->second.payload.size(), bytes.size()) << name;
+    EXPECT_TRUE(std::equal(bytes.begin(), bytes.end(), found->second.payload.begin())) << name;
   }
 }
 

@@ -3,21 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <fstream>
 #include <optional>
 
+#include "genericio/file_bytes.hpp"
 #include "io/checksum.hpp"
 
 namespace soastore::testing {
 namespace {
-
-std::vector<std::byte> bytes_of(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  const std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> bytes(chars.size());
-  if (!chars.empty()) std::memcpy(bytes.data(), chars.data(), chars.size());
-  return bytes;
-}
 
 std::uint64_t u64(const std::vector<std::byte>& file, std::uint64_t at) {
   std::uint64_t value = 0;
@@ -38,7 +30,7 @@ struct Parsed {
 };
 
 std::optional<Parsed> parse(const std::filesystem::path& path) {
-  Parsed file{bytes_of(path), {}, {}};
+  Parsed file{read_file_bytes(path), {}};
   const auto& b = file.bytes;
   if (b.size() < 168 || std::memcmp(b.data(), "HACC01L", 7) != 0) return std::nullopt;
   const std::uint64_t header_size = u64(b, 8);
@@ -103,8 +95,11 @@ ReferenceRead read_by_reference_rules(const std::filesystem::path& path, std::ui
     ADD_FAILURE() << read.data_file << ": no rank header of rank " << rank;
     return read;
   }
+  read.nranks = file->nranks;
+  read.blocks_size = file->blocks_size;
+  read.rank_start = rank_field(*file, *index, 32);
   const std::uint64_t rows = rank_field(*file, *index, 24);
-  std::uint64_t at = rank_field(*file, *index, 32);
+  std::uint64_t at = read.rank_start;
   const std::size_t nvars = file->variables.size();
   for (std::size_t v = 0; v < nvars; ++v) {
     std::uint64_t start = at, size = rows * file->variables[v].second;
@@ -115,9 +110,11 @@ ReferenceRead read_by_reference_rules(const std::filesystem::path& path, std::ui
       size = u64(file->bytes, block + 40);
     }
     EXPECT_TRUE(crc_ok(file->bytes, start, size)) << read.data_file << ": CRC of " << file->variables[v].first;
+    ReferenceRead::Block& block = read.variables[file->variables[v].first];
+    block.start = start;
     if (start + size <= file->bytes.size()) {
-      read.variables[file->variables[v].first].assign(file->bytes.begin() + static_cast<std::ptrdiff_t>(start),
-                                                      file->bytes.begin() + static_cast<std::ptrdiff_t>(start + size));
+      block.payload.assign(file->bytes.begin() + static_cast<std::ptrdiff_t>(start),
+                           file->bytes.begin() + static_cast<std::ptrdiff_t>(start + size));
     }
     at = start + size + 8;
   }
