@@ -95,6 +95,19 @@ void expect_same(const SoA& actual, const SoA& expected) {
   for (const auto& [name, array] : expected) EXPECT_TRUE(equal(actual.at(name), array)) << name;
 }
 
+void expect_corrupt_on_last_rank(const std::filesystem::path& file, const std::function<void()>& read) {
+  try {
+    read();
+    ADD_FAILURE() << "read a damaged block";
+  } catch (const CorruptFile& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(e.rank(), world_size() - 1) << message;
+    EXPECT_EQ(e.path(), file.string()) << message;
+    EXPECT_NE(message.find("key 'k'"), std::string::npos) << message;
+    EXPECT_NE(message.find("rank " + std::to_string(world_size() - 1)), std::string::npos) << message;
+  }
+}
+
 std::vector<std::string> listing(const std::filesystem::path& directory, MPI_Comm comm) {
   MPI_Barrier(comm);
   std::vector<std::string> names;

@@ -7,6 +7,7 @@
 #include <climits>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ namespace soastore::testing {
 // Rank r's SoA of `rows` rows (values depend on r and `seed`), of dtypes both stores take.
 SoA rank_soa(std::size_t rows, int seed = 0);
 void expect_same(const SoA& actual, const SoA& expected);
+
+// Runs `read` of key "k", which must throw on every rank the CorruptFile that the last rank found
+// in its block of `file`: naming the key, the file and that rank.
+void expect_corrupt_on_last_rank(const std::filesystem::path& file, const std::function<void()>& read);
 
 // Names of the entries of `directory`, sorted, as seen after every rank of `comm` got here.
 std::vector<std::string> listing(const std::filesystem::path& directory, MPI_Comm comm = MPI_COMM_WORLD);

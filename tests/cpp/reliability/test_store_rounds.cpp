@@ -186,21 +186,6 @@ void on_rank_zero(const std::function<void()>& damage) {
   MPI_Barrier(MPI_COMM_WORLD);
 }
 
-void expect_corrupt_on_last_rank(GenericIOStore& store, const std::filesystem::path& file,
-                                 const std::function<void()>& read) {
-  try {
-    read();
-    ADD_FAILURE() << "read a damaged block";
-  } catch (const CorruptFile& e) {
-    const std::string message = e.what();
-    EXPECT_EQ(e.rank(), world_size() - 1) << message;
-    EXPECT_EQ(e.path(), file.string()) << message;
-    EXPECT_NE(message.find("key 'k'"), std::string::npos) << message;
-    EXPECT_NE(message.find("rank " + std::to_string(world_size() - 1)), std::string::npos) << message;
-  }
-  (void)store;
-}
-
 TEST(GenericIOStoreRounds, FlippedByteInTheLastRanksBlockIsCorruptFileEverywhere) {
   ScratchDir scratch;
   Partition partition;
@@ -216,8 +201,8 @@ TEST(GenericIOStoreRounds, FlippedByteInTheLastRanksBlockIsCorruptFileEverywhere
     bytes.seekp(-kTrailer - 16, std::ios::end);
     bytes.put(static_cast<char>(c ^ 0x01));
   });
-  expect_corrupt_on_last_rank(store, file, [&] { (void)store.get_field("k", "f9"); });
-  expect_corrupt_on_last_rank(store, file, [&] { (void)store.get("k"); });
+  expect_corrupt_on_last_rank(file, [&] { (void)store.get_field("k", "f9"); });
+  expect_corrupt_on_last_rank(file, [&] { (void)store.get("k"); });
   // The other blocks still read, from the kept layout.
   expect_same(store.get_field("k", "f0"), SoA{{"f0", value.at("f0")}});
 }
@@ -229,7 +214,7 @@ TEST(GenericIOStoreRounds, TruncatedFileIsCorruptFileOnTheRankWhoseBlockIsCut) {
   store.set("k", ten_fields(1));
   const std::filesystem::path file = stores::genericio_file_name(scratch / "run", "k");
   on_rank_zero([&] { std::filesystem::resize_file(file, std::filesystem::file_size(file) - 4); });
-  expect_corrupt_on_last_rank(store, file, [&] { (void)store.get_field("k", "f9"); });
+  expect_corrupt_on_last_rank(file, [&] { (void)store.get_field("k", "f9"); });
   // A new set repairs the key.
   store.set("k", ten_fields(2));
   expect_same(store.get("k"), ten_fields(2));
