@@ -113,6 +113,18 @@ bool set_aside(const std::filesystem::path& file) {
   }
 }
 
+std::optional<std::string> put_back_after_failed_write(const std::filesystem::path& file, bool written,
+                                                       bool was_set_aside) noexcept {
+  if (written) remove_quietly(file);
+  if (!was_set_aside) return std::nullopt;
+  try {
+    io::rename_file(previous_file_name(file), file);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return std::nullopt;
+}
+
 void remove_quietly(const std::filesystem::path& path) noexcept {
   try {
     io::remove_file(path);

@@ -27,6 +27,7 @@
 // or prefixes without '_' tails of each other.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,6 +62,13 @@ bool is_store_file_name(std::string_view file_name, std::string_view prefix_name
 // Renames `file` to previous_file_name(file), where its value waits while a new one is written
 // under its name; false when there was no `file` (nothing to keep). IoError otherwise.
 bool set_aside(const std::filesystem::path& file);
+
+// Undoes a failed write of `file` on the rank that owns it: removes what the write left (when it
+// wrote anything) and renames the value set aside back (when set_aside put one there). Never
+// throws, since the write's error is the one to report: the text of a failed rename back, or
+// nothing when all went well.
+std::optional<std::string> put_back_after_failed_write(const std::filesystem::path& file, bool written,
+                                                       bool was_set_aside) noexcept;
 
 // Best-effort removal of a store file while an error is already on its way to the caller or the
 // store is being destroyed: a failed cleanup must not replace the error that matters.

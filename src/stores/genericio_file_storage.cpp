@@ -46,12 +46,8 @@ void GenericIOFileStorage::restore_after_failed_write(const std::string& key, co
   // Before the plan succeeded nothing was written (and the old file, unless set aside, is intact).
   if (progress.planned && map_root() && new_key) remove_quietly(file_of(key));
   if (!file_root()) return;
-  if (progress.planned) remove_quietly(file);
-  if (!progress.set_aside) return;
-  try {
-    io::rename_file(previous_file_name(file), file);
-  } catch (const std::exception& e) {
-    warn("the value of key '" + key + "' could not be put back after a failed set: " + e.what());
+  if (const auto failure = put_back_after_failed_write(file, progress.planned, progress.set_aside)) {
+    warn("the value of key '" + key + "' could not be put back after a failed set: " + *failure);
   }
 }
 

@@ -37,16 +37,9 @@ void NpzGroupStorage::write(const std::string& key, const SoA& soa) {
     accounting_.stored(key, soa.nbytes());
   } catch (...) {
     // Agreed on every rank, and every rank is past its writes.
-    if (first_of_group()) {
-      if (planned) remove_quietly(file);
-      if (moved_aside) {
-        try {
-          io::rename_file(previous, file);
-        } catch (const IoError&) {
-          // The write's error is the one to report; ".previous" stays for close() to remove.
-        }
-      }
-    }
+    // The write's error is the one to report; a ".previous" that could not go back stays for
+    // close() to remove.
+    if (first_of_group()) (void)put_back_after_failed_write(file, planned, moved_aside);
     // No rank may open the archive before its group's first rank has put the old one back: a
     // failed set costs a third round, a successful one does not.
     MPI_Barrier(comm);
