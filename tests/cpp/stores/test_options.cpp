@@ -116,3 +116,21 @@ TEST(StoreOptions, TheBudgetComesFromTheEnvironmentForDropInUsers) {
   const ScopedEnvironment bad("SOASTORE_SPILL_TARGET", "2");
   EXPECT_THROW((void)resolve_options({}), InvalidOption);
 }
+
+TEST(StoreOptions, FileGroupsAreAWordOrARankCount) {
+  const auto groups = [](const char* text) { return parse_option_value<FileGroups>("file_groups", text); };
+  EXPECT_EQ(groups("default"), FileGroups{});
+  EXPECT_EQ(groups("all"), FileGroups::of(FileGroups::Kind::All));
+  EXPECT_EQ(groups("Node"), FileGroups::of(FileGroups::Kind::Node));
+  EXPECT_EQ(groups("rank"), FileGroups::of(FileGroups::Kind::Rank));
+  EXPECT_EQ(groups("64"), FileGroups::consecutive(64));
+  for (const char* text : {"0", "-2", "1.5", "2.", "nodes", "two", "4294967296", "4 "}) {
+    EXPECT_THROW((void)groups(text), InvalidOption) << text;
+  }
+  EXPECT_EQ(format_option_value(FileGroups::consecutive(8)), "8");
+  EXPECT_EQ(format_option_value(FileGroups{}), "default");
+  const ScopedEnvironment variable("SOASTORE_FILE_GROUPS", "node");
+  EXPECT_EQ(resolve_options({}).file_groups, FileGroups::of(FileGroups::Kind::Node));
+  const ScopedEnvironment bad("SOASTORE_FILE_GROUPS", "nodes");
+  EXPECT_THROW((void)resolve_options({}), InvalidOption);
+}
